@@ -1,0 +1,56 @@
+namespace Escala.Governance;
+
+/// <summary>
+/// The limits a store applies when it leases jobs (admission control): a job is leased only when every
+/// resource it needs has a free slot and a rate permit, and its tenant is under its cap. Jobs held back
+/// stay available, and jobs behind them that are admissible are still leased (no head-of-line blocking).
+/// </summary>
+public sealed record Admission
+{
+    public static Admission None { get; } = new();
+
+    /// <summary>Limits by resource name. A resource a job names but that has no entry here is unlimited.</summary>
+    public IReadOnlyDictionary<string, ResourceLimit> Resources { get; init; } =
+        new Dictionary<string, ResourceLimit>(StringComparer.Ordinal);
+
+    /// <summary>Most running jobs of one tenant in the queue, cluster-wide; null for no cap.</summary>
+    public int? TenantConcurrency { get; init; }
+
+    public bool IsNone => Resources.Count == 0 && TenantConcurrency is null;
+}
+
+/// <summary>The limits of one resource at lease time.</summary>
+/// <param name="Name">The resource's name, as jobs name it.</param>
+/// <param name="Concurrency">Most jobs needing it running at once, cluster-wide; null for no limit.</param>
+/// <param name="Rate">Most starts in a sliding window, cluster-wide; null for no limit.</param>
+/// <param name="Gate">The breaker's word: closed admits, open admits nothing, half-open admits a few probes.</param>
+public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rate, BreakerGate Gate)
+{
+    /// <summary>The concurrency in force: the breaker's probe count when half-open, nothing when open.</summary>
+    public int? EffectiveConcurrency => Gate.State switch
+    {
+        BreakerState.Open => 0,
+        BreakerState.HalfOpen => Concurrency is { } c ? Math.Min(c, Gate.Probes) : Gate.Probes,
+        _ => Concurrency,
+    };
+}
+
+/// <summary>At most <paramref name="Permits"/> starts in any window of length <paramref name="Per"/>.</summary>
+public sealed record RateLimit(int Permits, TimeSpan Per)
+{
+    public override string ToString() => $"{Permits}/{Durations.Format(Per)}";
+}
+
+public enum BreakerState
+{
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+/// <summary>A breaker's state as admission sees it.</summary>
+/// <param name="Probes">In half-open, most jobs let through at once to test the dependency.</param>
+public readonly record struct BreakerGate(BreakerState State, int Probes)
+{
+    public static BreakerGate Closed { get; } = new(BreakerState.Closed, 0);
+}

@@ -1,0 +1,117 @@
+namespace Escala.Governance;
+
+/// <summary>
+/// Decides, inside one lease transaction, which candidate jobs may start. Drivers read the cluster-wide
+/// state (running jobs per resource and per tenant, recent starts, pauses) under their own locking,
+/// exclude the <see cref="BlockedResources"/> and <see cref="BlockedTenants"/> in SQL so that blocked jobs
+/// never hide admissible ones, then offer the remaining candidates in lease order to <see cref="TryAdmit"/>.
+/// </summary>
+public sealed class AdmissionPlanner
+{
+    private readonly Admission _admission;
+    private readonly Dictionary<string, long> _room = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _tenantRunning;
+    private readonly Dictionary<string, int> _admittedStarts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _blockedResources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _blockedTenants = new(StringComparer.Ordinal);
+
+    /// <param name="admission">The limits in force.</param>
+    /// <param name="runningByResource">Running jobs per resource, cluster-wide.</param>
+    /// <param name="startsInWindow">Starts per rate-limited resource within its window ending now.</param>
+    /// <param name="pausedUntil">Cluster-wide pauses by resource (only those still in force matter).</param>
+    /// <param name="runningByTenant">Running jobs per tenant in the queue (needed only with a tenant cap).</param>
+    /// <param name="now">The lease's clock.</param>
+    public AdmissionPlanner(
+        Admission admission,
+        IReadOnlyDictionary<string, long> runningByResource,
+        IReadOnlyDictionary<string, int> startsInWindow,
+        IReadOnlyDictionary<string, DateTimeOffset> pausedUntil,
+        IReadOnlyDictionary<string, long> runningByTenant,
+        DateTimeOffset now)
+    {
+        _admission = admission;
+        foreach (var (name, limit) in admission.Resources)
+        {
+            var room = long.MaxValue;
+            if (limit.EffectiveConcurrency is { } concurrency)
+            {
+                room = Math.Max(0, concurrency - runningByResource.GetValueOrDefault(name));
+            }
+
+            if (limit.Rate is { } rate)
+            {
+                room = Math.Min(room, Math.Max(0, rate.Permits - startsInWindow.GetValueOrDefault(name)));
+            }
+
+            if (pausedUntil.TryGetValue(name, out var until) && until > now)
+            {
+                room = 0;
+            }
+
+            _room[name] = room;
+            if (room == 0)
+            {
+                _blockedResources.Add(name);
+            }
+        }
+
+        _tenantRunning = new Dictionary<string, long>(runningByTenant, StringComparer.Ordinal);
+        if (admission.TenantConcurrency is { } cap)
+        {
+            foreach (var (tenant, running) in runningByTenant)
+            {
+                if (running >= cap)
+                {
+                    _blockedTenants.Add(tenant);
+                }
+            }
+        }
+    }
+
+    /// <summary>Resources with no room at all: jobs needing any of them cannot start in this lease.</summary>
+    public IReadOnlySet<string> BlockedResources => _blockedResources;
+
+    /// <summary>Tenants at their cap in this queue.</summary>
+    public IReadOnlySet<string> BlockedTenants => _blockedTenants;
+
+    /// <summary>Starts admitted so far per rate-limited resource: drivers record them in their rate log.</summary>
+    public IReadOnlyDictionary<string, int> AdmittedRateStarts => _admittedStarts;
+
+    /// <summary>Admits the job and takes its capacity, or leaves everything as it was and returns false.</summary>
+    public bool TryAdmit(string tenant, IReadOnlyList<string> resources)
+    {
+        if (_admission.TenantConcurrency is { } cap && _tenantRunning.GetValueOrDefault(tenant) >= cap)
+        {
+            return false;
+        }
+
+        foreach (var resource in resources)
+        {
+            if (_room.TryGetValue(resource, out var room) && room <= 0)
+            {
+                return false;
+            }
+        }
+
+        foreach (var resource in resources)
+        {
+            if (!_room.TryGetValue(resource, out var room))
+            {
+                continue;
+            }
+
+            _room[resource] = room == long.MaxValue ? room : room - 1;
+            if (_admission.Resources[resource].Rate is not null)
+            {
+                _admittedStarts[resource] = _admittedStarts.GetValueOrDefault(resource) + 1;
+            }
+        }
+
+        if (_admission.TenantConcurrency is not null)
+        {
+            _tenantRunning[tenant] = _tenantRunning.GetValueOrDefault(tenant) + 1;
+        }
+
+        return true;
+    }
+}
