@@ -1,0 +1,36 @@
+namespace Escala.Client;
+
+/// <summary>A job as a user submits it (API body, CLI, bench). <see cref="JobClient"/> validates it.</summary>
+public sealed record JobRequest
+{
+    public string? Kind { get; init; }
+
+    /// <summary>Defaults to <c>default</c>.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The arguments as JSON text; defaults to <c>{}</c>.</summary>
+    public string? Args { get; init; }
+
+    /// <summary>Higher runs first within the queue, −100..100; defaults to 0.</summary>
+    public int? Priority { get; init; }
+
+    /// <summary>Defaults to the queue's.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>Run no earlier than this instant.</summary>
+    public DateTimeOffset? RunAt { get; init; }
+
+    /// <summary>Run no earlier than this long from now (<c>500ms</c>, <c>10s</c>, <c>2m</c>).</summary>
+    public string? Delay { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Resources this job needs besides its kind's defaults.</summary>
+    public IReadOnlyList<string>? Resources { get; init; }
+
+    /// <summary>Timeout of one attempt; defaults to the queue's.</summary>
+    public string? Timeout { get; init; }
+
+    /// <summary>Backoff base; defaults to the queue's.</summary>
+    public string? Backoff { get; init; }
+}

@@ -1,0 +1,33 @@
+using Escala.Client;
+using Escala.Configuration;
+using Escala.Execution;
+using Escala.Governance;
+using Escala.Maintenance;
+using Escala.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Escala;
+
+public static class EscalaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine: client, governor, worker (when the role runs workers) and maintenance. The caller
+    /// registers an <see cref="Storage.IJobStore"/> and any <see cref="IJobHandler"/>s.
+    /// </summary>
+    public static IServiceCollection AddEscalaEngine(this IServiceCollection services, EscalaSettings settings)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton<EscalaMetrics>();
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobClient>();
+        services.AddSingleton<ResourceGovernor>();
+        services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));
+        services.AddSingleton<EscalaWorker>();
+        services.AddSingleton<MaintenanceService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MaintenanceService>());
+        services.AddHostedService(sp => sp.GetRequiredService<EscalaWorker>());
+        return services;
+    }
+}

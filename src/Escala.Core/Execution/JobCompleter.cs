@@ -1,0 +1,91 @@
+using System.Threading.Channels;
+using Escala.Client;
+using Escala.Jobs;
+using Escala.Storage;
+using Escala.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Escala.Execution;
+
+/// <summary>
+/// Sends outcomes back to the store in batches: while one batch is being committed the next gathers,
+/// so under load one transaction carries hundreds of completions. A failed store call is retried with
+/// backoff until it succeeds or the node is stopped hard; an outcome lost that way is not lost work:
+/// the job's lease expires and the rescuer runs it again.
+/// </summary>
+internal sealed class JobCompleter
+{
+    private const int MaxBatch = 2000;
+    private readonly Channel<Completion> _channel = Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IJobStore _store;
+    private readonly JobSignals _signals;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public JobCompleter(IJobStore store, JobSignals signals, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _signals = signals;
+        _time = time;
+        _logger = logger;
+    }
+
+    public void Enqueue(Completion completion) => _channel.Writer.TryWrite(completion);
+
+    /// <summary>Takes no more outcomes; <see cref="RunAsync"/> ends once the queued ones are stored.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+
+    /// <param name="hardStop">Ends the retries of a failing store (the node is going down regardless).</param>
+    public async Task RunAsync(CancellationToken hardStop)
+    {
+        var batch = new List<Completion>(MaxBatch);
+        var reader = _channel.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(hardStop))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var completion))
+                {
+                    batch.Add(completion);
+                }
+
+                await StoreAsync(batch, hardStop);
+                foreach (var completion in batch)
+                {
+                    _signals.Signal(completion.Lease.JobId);
+                }
+
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task StoreAsync(List<Completion> batch, CancellationToken hardStop)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        DateTimeOffset? failingSince = null;
+        while (true)
+        {
+            try
+            {
+                await _store.CompleteAsync(batch, _time.GetUtcNow(), hardStop);
+                if (failingSince is { } since)
+                {
+                    Log.StoreBack(_logger, "completer", _time.GetUtcNow() - since);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!hardStop.IsCancellationRequested)
+            {
+                failingSince ??= _time.GetUtcNow();
+                Log.StoreFailed(_logger, ex, "completer", delay);
+                await Task.Delay(delay, _time, hardStop);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+}
