@@ -169,18 +169,7 @@ internal sealed class JobRunner
     {
         var now = _time.GetUtcNow();
         var error = new AttemptError(job.Attempt, now, Truncate(message), kind);
-        if (permanent || job.Attempt >= job.MaxAttempts)
-        {
-            return new JobOutcome.Failed(error, null);
-        }
-
-        var backoff = RetryPolicy.Backoff(job.Attempt, job.Backoff ?? queue.Backoff, queue.MaxBackoff, Random.Shared.NextDouble());
-        if (retryAfter is { } wait && wait > backoff)
-        {
-            backoff = wait;
-        }
-
-        return new JobOutcome.Failed(error, now + backoff);
+        return new JobOutcome.Failed(error, RetryPolicy.NextAttemptAt(job, queue, now, permanent, retryAfter, Random.Shared.NextDouble()));
     }
 
     /// <summary>Reports the outcome once, frees the slot and wakes the producer.</summary>

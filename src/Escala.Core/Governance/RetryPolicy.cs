@@ -1,3 +1,6 @@
+using Escala.Configuration;
+using Escala.Jobs;
+
 namespace Escala.Governance;
 
 /// <summary>Exponential backoff with jitter: base × 2^(attempt−1), capped, then ±20 %.</summary>
@@ -12,5 +15,25 @@ public static class RetryPolicy
         var raw = Math.Min(baseDelay.TotalMilliseconds * Math.Pow(2, exponent), maxDelay.TotalMilliseconds);
         var jittered = raw * (1 - Jitter + (2 * Jitter * random));
         return TimeSpan.FromMilliseconds(Math.Max(0, jittered));
+    }
+
+    /// <summary>
+    /// When the job's next attempt may start after the current one failed, or null when it must not
+    /// (a permanent failure, or no attempts left). A dependency's <paramref name="retryAfter"/> wins over a shorter backoff.
+    /// </summary>
+    public static DateTimeOffset? NextAttemptAt(Job job, QueueSettings queue, DateTimeOffset now, bool permanent, TimeSpan? retryAfter, double random)
+    {
+        if (permanent || job.Attempt >= job.MaxAttempts)
+        {
+            return null;
+        }
+
+        var backoff = Backoff(job.Attempt, job.Backoff ?? queue.Backoff, queue.MaxBackoff, random);
+        if (retryAfter is { } wait && wait > backoff)
+        {
+            backoff = wait;
+        }
+
+        return now + backoff;
     }
 }

@@ -144,9 +144,7 @@ public sealed class MaintenanceService(
         {
             var queue = settings.FindQueue(job.Queue) ?? settings.Queues[QueueDefaults.DefaultQueue];
             var error = new AttemptError(job.Attempt, now, $"Lease expired: holder {job.LeasedBy} stopped heartbeating.", FailureKinds.LeaseExpired);
-            DateTimeOffset? retryAt = job.Attempt >= job.MaxAttempts
-                ? null
-                : now + RetryPolicy.Backoff(job.Attempt, job.Backoff ?? queue.Backoff, queue.MaxBackoff, Random.Shared.NextDouble());
+            var retryAt = RetryPolicy.NextAttemptAt(job, queue, now, permanent: false, retryAfter: null, Random.Shared.NextDouble());
             completions.Add(new Completion(job.Lease, new JobOutcome.Failed(error, retryAt)));
             metrics.Rescued(job.Queue, job.Kind);
         }
