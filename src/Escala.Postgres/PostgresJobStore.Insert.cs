@@ -1,0 +1,194 @@
+using Escala.Jobs;
+using Escala.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Escala.Postgres;
+
+public sealed partial class PostgresJobStore
+{
+    /// <summary>Separates resource names in one text per row on the way into <c>string_to_array</c>.</summary>
+    private const char ResourceSeparator = '\u001f';
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InsertResult>> InsertAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var job in jobs)
+        {
+            foreach (var resource in job.Resources)
+            {
+                if (resource.Length == 0 || resource.Contains(ResourceSeparator, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Resource name '{resource}' is empty or holds a control character.", nameof(jobs));
+                }
+            }
+        }
+
+        return await _inserts.InsertAsync(jobs, now, ct);
+    }
+
+    /// <summary>
+    /// Inserts rows (possibly from several calls) in one statement. The first row with a given
+    /// (tenant, idempotency key) is offered to the database; later ones get its outcome with <c>Created = false</c>.
+    /// </summary>
+    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, CancellationToken ct) => Guard(async () =>
+    {
+        var results = new InsertResult?[rows.Count];
+        var firstByKey = new Dictionary<(string Tenant, string Key), int>();
+        var duplicateOf = new int[rows.Count];
+        var sent = new List<int>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            duplicateOf[i] = -1;
+            if (rows[i].Job.IdempotencyKey is { } key)
+            {
+                if (firstByKey.TryGetValue((rows[i].Job.Tenant, key), out var first))
+                {
+                    duplicateOf[i] = first;
+                    continue;
+                }
+
+                firstByKey.Add((rows[i].Job.Tenant, key), i);
+            }
+
+            sent.Add(i);
+        }
+
+        var n = sent.Count;
+        var ord = new int[n];
+        var tenant = new string[n];
+        var queue = new string[n];
+        var kind = new string[n];
+        var args = new string[n];
+        var priority = new int[n];
+        var maxAttempts = new int[n];
+        var createdAt = new DateTimeOffset[n];
+        var runAt = new DateTimeOffset[n];
+        var state = new short[n];
+        var idem = new string?[n];
+        var resources = new string[n];
+        var timeout = new TimeSpan?[n];
+        var backoff = new TimeSpan?[n];
+        var available = new HashSet<string>(StringComparer.Ordinal);
+        for (var k = 0; k < n; k++)
+        {
+            var (job, now) = rows[sent[k]];
+            ord[k] = sent[k];
+            tenant[k] = job.Tenant;
+            queue[k] = job.Queue;
+            kind[k] = job.Kind;
+            args[k] = job.Args;
+            priority[k] = job.Priority;
+            maxAttempts[k] = job.MaxAttempts;
+            createdAt[k] = Instants.ToDb(now);
+            runAt[k] = Instants.ToDb(job.RunAt);
+            var scheduled = job.RunAt > now;
+            state[k] = (short)(scheduled ? JobState.Scheduled : JobState.Available);
+            idem[k] = job.IdempotencyKey;
+            resources[k] = string.Join(ResourceSeparator, job.Resources);
+            timeout[k] = job.Timeout;
+            backoff[k] = job.Backoff;
+            if (!scheduled)
+            {
+                available.Add(job.Queue);
+            }
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand(
+            $"""
+            WITH input AS MATERIALIZED (
+                SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
+                FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
+                            @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
+                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[])
+                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff)
+            ),
+            ins AS (
+                INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
+                                           idempotency_key, resources, timeout, backoff)
+                SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
+                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff
+                FROM input ORDER BY ord
+                ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING {JobReader.Columns}
+            )
+            SELECT i.ord, true, {JobReader.Qualified("ins")} FROM input i JOIN ins ON ins.id = i.id
+            UNION ALL
+            SELECT i.ord, false, {JobReader.Qualified("j")}
+            FROM input i JOIN {Schema}.jobs j ON j.tenant = i.tenant AND j.idempotency_key = i.idem
+            WHERE i.idem IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.id = i.id)
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("ord", ord),
+                new NpgsqlParameter("tenant", tenant),
+                new NpgsqlParameter("queue", queue),
+                new NpgsqlParameter("kind", kind),
+                new NpgsqlParameter("args", args),
+                new NpgsqlParameter("priority", priority),
+                new NpgsqlParameter("max_attempts", maxAttempts),
+                new NpgsqlParameter("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = createdAt },
+                new NpgsqlParameter("run_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = runAt },
+                new NpgsqlParameter("state", state),
+                new NpgsqlParameter("idem", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = idem },
+                new NpgsqlParameter("resources", resources),
+                new NpgsqlParameter("timeout", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = timeout },
+                new NpgsqlParameter("backoff", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = backoff },
+            },
+        };
+        batch.BatchCommands.Add(insert);
+        if (available.Count > 0)
+        {
+            batch.BatchCommands.Add(Notify([.. available]));
+        }
+
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                results[reader.GetInt32(0)] = new InsertResult(JobReader.Read(reader, 2), reader.GetBoolean(1));
+            }
+        }
+
+        // A key committed by another node after this statement's snapshot: the conflict skipped it, fetch it now.
+        foreach (var i in sent)
+        {
+            if (results[i] is null)
+            {
+                var job = rows[i].Job;
+                var existing = await GetByKeyAsync(connection, job.Tenant, job.IdempotencyKey!, ct)
+                    ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' was neither inserted nor found.");
+                results[i] = new InsertResult(existing, false);
+            }
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (duplicateOf[i] >= 0)
+            {
+                results[i] = results[duplicateOf[i]]! with { Created = false };
+            }
+        }
+
+        return results.Select(r => r!).ToArray();
+    });
+
+    private async Task<Job?> GetByKeyAsync(NpgsqlConnection connection, string tenant, string key, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT {JobReader.Columns} FROM {Schema}.jobs WHERE tenant = @tenant AND idempotency_key = @key", connection);
+        cmd.Parameters.AddWithValue("tenant", tenant);
+        cmd.Parameters.AddWithValue("key", key);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? JobReader.Read(reader) : null;
+    }
+}

@@ -1,0 +1,277 @@
+using Escala.Governance;
+using Escala.Jobs;
+using Escala.Storage;
+using Npgsql;
+
+namespace Escala.Postgres;
+
+public sealed partial class PostgresJobStore
+{
+    /// <summary>Most candidate windows one admission lease reads before it settles for what it has.</summary>
+    private const int MaxCandidateWindows = 8;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Max <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<Job>>([]);
+        }
+
+        return request.Admission.IsNone ? LeaseFreeAsync(request, ct) : LeaseAdmittedAsync(request, ct);
+    }
+
+    /// <summary>No limits: one statement picks, locks and marks the batch running.</summary>
+    private Task<IReadOnlyList<Job>> LeaseFreeAsync(LeaseRequest request, CancellationToken ct) => Guard<IReadOnlyList<Job>>(async () =>
+    {
+        await using var cmd = _dataSource.CreateCommand(
+            $"""
+            WITH paused AS (
+                SELECT coalesce(array_agg(name), ARRAY[]::text[]) AS names FROM {Schema}.resources WHERE paused_until > @now
+            ),
+            picked AS (
+                SELECT id FROM {Schema}.jobs
+                WHERE queue = @queue AND state = 1
+                  AND NOT EXISTS (SELECT 1 FROM {Schema}.queues WHERE name = @queue AND paused)
+                  AND (cardinality(resources) = 0 OR NOT resources && (SELECT names FROM paused))
+                ORDER BY priority DESC, run_at, id
+                LIMIT @max
+                FOR UPDATE SKIP LOCKED
+            )
+            {MarkRunningSql("picked WHERE j.id = picked.id")}
+            """);
+        AddLeaseParameters(cmd.Parameters, request);
+        cmd.Parameters.AddWithValue("max", request.Max);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return InLeaseOrder(await JobReader.ReadAllAsync(reader, ct));
+    });
+
+    /// <summary>
+    /// With limits: one transaction locks the queue's limited resources (and the queue, with a tenant cap),
+    /// reads the cluster-wide usage, lets the <see cref="AdmissionPlanner"/> pick among candidates in lease
+    /// order (blocked resources and tenants excluded in SQL), then marks the admitted jobs running.
+    /// </summary>
+    private Task<IReadOnlyList<Job>> LeaseAdmittedAsync(LeaseRequest request, CancellationToken ct) => Guard<IReadOnlyList<Job>>(async () =>
+    {
+        var admission = request.Admission;
+        var now = Instants.ToDb(request.Now);
+        var limited = admission.Resources.Keys.Order(StringComparer.Ordinal).ToArray();
+        var rated = admission.Resources.Values.Where(r => r.Rate is not null).ToArray();
+        var locks = limited.Select(r => "escala.res." + r).ToList();
+        if (admission.TenantConcurrency is not null)
+        {
+            locks.Add("escala.queue." + request.Queue);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        await using var state = new NpgsqlBatch(connection, tx);
+        state.BatchCommands.Add(Command($"SELECT {Schema}.lock_names(@locks)", ("locks", locks.ToArray())));
+        state.BatchCommands.Add(Command(
+            $"SELECT EXISTS (SELECT 1 FROM {Schema}.queues WHERE name = @queue AND paused)", ("queue", request.Queue)));
+        state.BatchCommands.Add(Command(
+            $"""
+            SELECT r, count(*) FROM {Schema}.jobs, unnest(resources) AS r
+            WHERE state = 2 AND resources && @names AND r = ANY(@names) GROUP BY r
+            """,
+            ("names", limited)));
+        var rateNames = rated.Select(r => r.Name).ToArray();
+        var rateSince = rated.Select(r => now - r.Rate!.Per).ToArray();
+        // Prunes starts older than each window, then counts the starts within it (the CTE's rows are outside the window anyway).
+        state.BatchCommands.Add(Command(
+            $"""
+            WITH w AS (SELECT * FROM unnest(@names::text[], @since::timestamptz[]) AS w(name, since)),
+            pruned AS (DELETE FROM {Schema}.resource_starts s USING w WHERE s.resource = w.name AND s.at <= w.since)
+            SELECT s.resource, count(*)::int FROM {Schema}.resource_starts s
+            JOIN w ON s.resource = w.name AND s.at > w.since
+            GROUP BY s.resource
+            """,
+            ("names", rateNames), ("since", rateSince)));
+        state.BatchCommands.Add(Command(
+            $"SELECT name, paused_until FROM {Schema}.resources WHERE paused_until > @now", ("now", now)));
+        state.BatchCommands.Add(Command(
+            admission.TenantConcurrency is null
+                ? "SELECT NULL::text, 0::bigint WHERE false"
+                : $"SELECT tenant, count(*) FROM {Schema}.jobs WHERE state = 2 AND queue = @queue GROUP BY tenant",
+            ("queue", request.Queue)));
+
+        bool queuePaused;
+        var running = new Dictionary<string, long>(StringComparer.Ordinal);
+        var starts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var paused = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var tenants = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await state.ExecuteReaderAsync(ct))
+        {
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            queuePaused = reader.GetBoolean(0);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                running[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                starts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                paused[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                tenants[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        if (queuePaused)
+        {
+            await tx.CommitAsync(ct);
+            return [];
+        }
+
+        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now);
+        // A paused resource holds its jobs back even when this queue sets no limit for it.
+        var blocked = planner.BlockedResources.Concat(paused.Keys).Distinct(StringComparer.Ordinal).ToArray();
+        var blockedTenants = planner.BlockedTenants.ToArray();
+        var admitted = await PickAdmittedAsync(connection, tx, request, planner, blocked, blockedTenants, ct);
+        if (admitted.Count == 0)
+        {
+            await tx.CommitAsync(ct);
+            return [];
+        }
+
+        await using var mark = new NpgsqlBatch(connection, tx);
+        var markCommand = new NpgsqlBatchCommand(MarkRunningSql("unnest(@ids::bigint[]) AS picked(id) WHERE j.id = picked.id"));
+        AddLeaseParameters(markCommand.Parameters, request);
+        markCommand.Parameters.AddWithValue("ids", admitted.ToArray());
+        mark.BatchCommands.Add(markCommand);
+        var startRows = planner.AdmittedRateStarts.SelectMany(s => Enumerable.Repeat(s.Key, s.Value)).ToArray();
+        if (startRows.Length > 0)
+        {
+            mark.BatchCommands.Add(Command(
+                $"INSERT INTO {Schema}.resource_starts (resource, at) SELECT r, @now FROM unnest(@starts::text[]) AS r",
+                ("starts", startRows), ("now", now)));
+        }
+
+        List<Job> jobs;
+        await using (var reader = await mark.ExecuteReaderAsync(ct))
+        {
+            jobs = await JobReader.ReadAllAsync(reader, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return InLeaseOrder(jobs);
+    });
+
+    /// <summary>Reads candidates in lease order, window by window, and keeps those the planner admits (locked until commit).</summary>
+    private async Task<List<long>> PickAdmittedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction tx,
+        LeaseRequest request,
+        AdmissionPlanner planner,
+        string[] blocked,
+        string[] blockedTenants,
+        CancellationToken ct)
+    {
+        var window = Math.Max(request.Max * 4, 64);
+        var admitted = new List<long>(request.Max);
+        (int Priority, DateTimeOffset RunAt, long Id)? after = null;
+        for (var round = 0; round < MaxCandidateWindows && admitted.Count < request.Max; round++)
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                SELECT id, tenant, resources, priority, run_at FROM {Schema}.jobs
+                WHERE queue = @queue AND state = 1
+                  AND (cardinality(resources) = 0 OR NOT resources && @blocked)
+                  AND NOT (tenant = ANY(@tenants))
+                  AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id)))
+                ORDER BY priority DESC, run_at, id
+                LIMIT @window
+                FOR UPDATE SKIP LOCKED
+                """,
+                connection,
+                tx);
+            cmd.Parameters.AddWithValue("queue", request.Queue);
+            cmd.Parameters.AddWithValue("blocked", blocked);
+            cmd.Parameters.AddWithValue("tenants", blockedTenants);
+            cmd.Parameters.AddWithValue("first", after is null);
+            cmd.Parameters.AddWithValue("p", after?.Priority ?? 0);
+            cmd.Parameters.AddWithValue("r", after?.RunAt ?? DateTimeOffset.UnixEpoch);
+            cmd.Parameters.AddWithValue("id", after?.Id ?? 0L);
+            cmd.Parameters.AddWithValue("window", window);
+            var read = 0;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                read++;
+                var id = reader.GetInt64(0);
+                after = (reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), id);
+                if (admitted.Count < request.Max && planner.TryAdmit(reader.GetString(1), reader.GetFieldValue<string[]>(2)))
+                {
+                    admitted.Add(id);
+                }
+            }
+
+            if (read < window)
+            {
+                break;
+            }
+        }
+
+        return admitted;
+    }
+
+    /// <summary>The UPDATE that turns picked rows into running leases; <paramref name="from"/> names the picked ids.</summary>
+    private string MarkRunningSql(string from) =>
+        $"""
+        UPDATE {Schema}.jobs j
+        SET state = 2, attempt = j.attempt + 1, attempted_at = @now, lease_token = gen_random_uuid()::text,
+            leased_by = @holder, lease_expires_at = @expires
+        FROM {from}
+        RETURNING {JobReader.Qualified("j")}
+        """;
+
+    private static void AddLeaseParameters(NpgsqlParameterCollection parameters, LeaseRequest request)
+    {
+        var now = Instants.ToDb(request.Now);
+        parameters.AddWithValue("queue", request.Queue);
+        parameters.AddWithValue("holder", request.Holder);
+        parameters.AddWithValue("now", now);
+        parameters.AddWithValue("expires", Instants.ToDb(now + request.LeaseFor));
+    }
+
+    private static List<Job> InLeaseOrder(List<Job> jobs)
+    {
+        jobs.Sort(static (a, b) =>
+        {
+            var c = b.Priority.CompareTo(a.Priority);
+            if (c == 0)
+            {
+                c = a.RunAt.CompareTo(b.RunAt);
+            }
+
+            return c != 0 ? c : a.Id.CompareTo(b.Id);
+        });
+        return jobs;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}

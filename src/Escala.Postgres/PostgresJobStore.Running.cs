@@ -1,0 +1,164 @@
+using Escala.Jobs;
+using Escala.Storage;
+using NpgsqlTypes;
+
+namespace Escala.Postgres;
+
+public sealed partial class PostgresJobStore
+{
+    private const short OutcomeSucceeded = 0;
+    private const short OutcomeRetry = 1;
+    private const short OutcomeDead = 2;
+    private const short OutcomeCancelled = 3;
+    private const short OutcomeReleased = 4;
+
+    /// <inheritdoc />
+    public Task<HeartbeatResult> HeartbeatAsync(IReadOnlyList<LeaseRef> leases, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        if (leases.Count == 0)
+        {
+            return Task.FromResult(HeartbeatResult.Empty);
+        }
+
+        return Guard(async () =>
+        {
+            await using var cmd = _dataSource.CreateCommand(
+                $"""
+                UPDATE {Schema}.jobs j SET lease_expires_at = @expires
+                FROM unnest(@ids::bigint[], @tokens::text[]) AS l(id, token)
+                WHERE j.id = l.id AND j.state = 2 AND j.lease_token = l.token
+                RETURNING j.id, j.cancel_requested
+                """);
+            cmd.Parameters.AddWithValue("expires", Instants.ToDb(expiresAt));
+            cmd.Parameters.AddWithValue("ids", leases.Select(l => l.JobId).ToArray());
+            cmd.Parameters.AddWithValue("tokens", leases.Select(l => l.Token).ToArray());
+            var held = new HashSet<long>();
+            var cancel = new List<long>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                held.Add(reader.GetInt64(0));
+                if (reader.GetBoolean(1))
+                {
+                    cancel.Add(reader.GetInt64(0));
+                }
+            }
+
+            var lost = leases.Select(l => l.JobId).Where(id => !held.Contains(id)).Distinct().ToList();
+            return new HeartbeatResult(lost, cancel);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetProgressAsync(LeaseRef lease, string progress, CancellationToken ct) => Guard(async () =>
+    {
+        await using var cmd = _dataSource.CreateCommand(
+            $"UPDATE {Schema}.jobs SET progress = @progress WHERE id = @id AND state = 2 AND lease_token = @token");
+        cmd.Parameters.AddWithValue("progress", progress);
+        cmd.Parameters.AddWithValue("id", lease.JobId);
+        cmd.Parameters.AddWithValue("token", lease.Token);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<bool>>([]);
+        }
+
+        return Guard<IReadOnlyList<bool>>(async () =>
+        {
+            var n = completions.Count;
+            var ids = new long[n];
+            var tokens = new string[n];
+            var outcomes = new short[n];
+            var results = new string?[n];
+            var errors = new string?[n];
+            var runAt = new DateTimeOffset?[n];
+            for (var i = 0; i < n; i++)
+            {
+                ids[i] = completions[i].Lease.JobId;
+                tokens[i] = completions[i].Lease.Token;
+                switch (completions[i].Outcome)
+                {
+                    case JobOutcome.Succeeded s:
+                        outcomes[i] = OutcomeSucceeded;
+                        results[i] = s.Result;
+                        break;
+                    case JobOutcome.Failed f:
+                        outcomes[i] = f.RetryAt is null ? OutcomeDead : OutcomeRetry;
+                        errors[i] = ErrorsJson.Write(f.Error);
+                        runAt[i] = Instants.ToDb(f.RetryAt);
+                        break;
+                    case JobOutcome.Cancelled:
+                        outcomes[i] = OutcomeCancelled;
+                        break;
+                    case JobOutcome.Released r:
+                        outcomes[i] = OutcomeReleased;
+                        runAt[i] = Instants.ToDb(r.RunAt);
+                        break;
+                    default:
+                        throw new ArgumentException($"Unknown outcome {completions[i].Outcome.GetType().Name}.", nameof(completions));
+                }
+            }
+
+            await using var cmd = _dataSource.CreateCommand(
+                $"""
+                WITH c AS (
+                    SELECT * FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
+                                         @errors::text[], @run_at::timestamptz[]) AS c(id, token, outcome, result, error, run_at)
+                ),
+                done AS (
+                    UPDATE {Schema}.jobs j SET
+                        state = CASE c.outcome
+                                    WHEN {OutcomeSucceeded} THEN 4 WHEN {OutcomeRetry} THEN 3 WHEN {OutcomeDead} THEN 6
+                                    WHEN {OutcomeCancelled} THEN 5
+                                    ELSE CASE WHEN c.run_at > @now THEN 0 ELSE 1 END
+                                END,
+                        result = CASE WHEN c.outcome = {OutcomeSucceeded} THEN c.result ELSE j.result END,
+                        errors = CASE WHEN c.error IS NULL THEN j.errors ELSE j.errors || c.error::jsonb END,
+                        run_at = CASE WHEN c.outcome IN ({OutcomeRetry}, {OutcomeReleased}) THEN c.run_at ELSE j.run_at END,
+                        attempt = CASE WHEN c.outcome = {OutcomeReleased} THEN greatest(j.attempt - 1, 0) ELSE j.attempt END,
+                        finished_at = CASE WHEN c.outcome IN ({OutcomeSucceeded}, {OutcomeDead}, {OutcomeCancelled}) THEN @now END,
+                        lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
+                    FROM c
+                    WHERE j.id = c.id AND j.state = 2 AND j.lease_token = c.token
+                    RETURNING j.id, j.state, j.queue
+                ),
+                woken AS (
+                    SELECT pg_notify(@channel, q.queue) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) AS q
+                )
+                SELECT id, (SELECT count(*) FROM woken) FROM done
+                """);
+            cmd.Parameters.AddWithValue("ids", ids);
+            cmd.Parameters.AddWithValue("tokens", tokens);
+            cmd.Parameters.AddWithValue("outcomes", outcomes);
+            cmd.Parameters.Add(new("results", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = results });
+            cmd.Parameters.Add(new("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
+            cmd.Parameters.Add(new("run_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = runAt });
+            cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
+            cmd.Parameters.AddWithValue("channel", _channel);
+            var applied = new HashSet<long>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    applied.Add(reader.GetInt64(0));
+                }
+            }
+
+            // A job named twice in one call changes once: the first mention is the one reported applied.
+            var answers = new bool[n];
+            for (var i = 0; i < n; i++)
+            {
+                answers[i] = applied.Remove(ids[i]);
+            }
+
+            return answers;
+        });
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.RegularExpressions;
+using Escala.Storage;
+using Npgsql;
+
+namespace Escala.Postgres;
+
+/// <summary>
+/// The PostgreSQL driver: many nodes share one database. Leases with <c>FOR UPDATE SKIP LOCKED</c> in
+/// batches, applies admission control under per-resource advisory locks, groups concurrent inserts into
+/// one statement, wakes workers on every node with <c>LISTEN/NOTIFY</c>, and elects the maintenance
+/// leader with a row that expires.
+/// </summary>
+/// <remarks>
+/// The store survives database outages: while PostgreSQL is down every call fails within the connect or
+/// command timeout, and once it is back the same instance works again (broken pooled connections are
+/// dropped, the listening connection reconnects).
+/// </remarks>
+public sealed partial class PostgresJobStore : IJobStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NotifyListener _listener;
+    private readonly InsertBatcher _inserts;
+    private readonly string _channel;
+    private int _disposed;
+
+    /// <summary>Creates a store over the database that <paramref name="options"/> names. Call <see cref="MigrateAsync"/> before use.</summary>
+    public PostgresJobStore(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!SchemaName().IsMatch(options.Schema))
+        {
+            throw new ArgumentException(
+                $"Schema '{options.Schema}' is not valid: use lower-case letters, digits and underscores, starting with a letter.",
+                nameof(options));
+        }
+
+        Schema = options.Schema;
+        _channel = Schema + "_jobs";
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectTimeout.TotalSeconds);
+        builder.ConnectionStringBuilder.CommandTimeout = Math.Max(1, (int)options.CommandTimeout.TotalSeconds);
+        _dataSource = builder.Build();
+        _listener = new NotifyListener(_dataSource, _channel);
+        _inserts = new InsertBatcher(InsertRowsAsync, options.InsertBatch, options.InsertFlushers);
+    }
+
+    /// <summary>The schema that holds this store's tables.</summary>
+    public string Schema { get; }
+
+    /// <inheritdoc />
+    public StoreCapabilities Capabilities { get; } = new("postgres", SupportsNotify: true, MultiNode: true);
+
+    /// <summary>Completes once the wake-up connection listens (after the first <see cref="SubscribeAvailable"/>).</summary>
+    internal Task Listening => _listener.Listening.Task;
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken ct) =>
+        Guard(() => Migrator.MigrateAsync(_dataSource, Schema, ct));
+
+    /// <inheritdoc />
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = _dataSource.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            _dataSource.Clear();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public IDisposable SubscribeAvailable(Action<string> onQueue) => _listener.Subscribe(onQueue);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _inserts.StopAsync();
+        await _listener.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>Runs a database call; a connection-level failure (not a server error) empties the pool so dead connections go at once.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    private async Task Guard(Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    private NpgsqlBatchCommand Notify(string[] queues) =>
+        new("SELECT pg_notify(@channel, q) FROM unnest(@queues::text[]) AS q")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("channel", _channel),
+                new NpgsqlParameter("queues", queues),
+            },
+        };
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+}

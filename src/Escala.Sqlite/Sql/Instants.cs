@@ -1,0 +1,12 @@
+namespace Escala.Sqlite.Sql;
+
+/// <summary>Instants as the store keeps them: INTEGER unix milliseconds, UTC.</summary>
+internal static class Instants
+{
+    public static long ToMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    /// <summary>The instant as it reads back from the store (millisecond precision).</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset value) => FromMs(ToMs(value));
+}

@@ -1,0 +1,127 @@
+namespace Escala.Sqlite.Sql;
+
+/// <summary>The constant statements of the store. The writer prepares each once and reuses it.</summary>
+internal static class JobSql
+{
+    private const string ClearLease = "lease_token = NULL, leased_by = NULL, lease_expires_at = NULL";
+    private const string WhereLeased = "WHERE id = $id AND state = 2 AND lease_token = $token";
+
+    public const string Insert =
+        "INSERT INTO jobs (tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms) " +
+        "VALUES ($tenant, $queue, $kind, $args, $priority, $state, $max_attempts, $now, $run_at, $key, $resources, $timeout_ms, $backoff_ms) " +
+        "ON CONFLICT DO NOTHING RETURNING id";
+
+    public const string SelectByKey = "SELECT " + JobRows.Columns + " FROM jobs WHERE tenant = $tenant AND idempotency_key = $key";
+
+    public const string SelectById = "SELECT " + JobRows.Columns + " FROM jobs WHERE tenant = $tenant AND id = $id";
+
+    public const string QueuePaused = "SELECT EXISTS (SELECT 1 FROM queue_pauses WHERE queue = $queue)";
+
+    /// <summary>Fast-path lease: the first <c>$max</c> available jobs of the queue in lease order.</summary>
+    public const string LeaseNext =
+        "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
+        "leased_by = $holder, lease_expires_at = $expires " +
+        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 ORDER BY priority DESC, run_at, id LIMIT $max) " +
+        "RETURNING " + JobRows.Columns;
+
+    /// <summary>Leases one admitted candidate.</summary>
+    public const string LeaseOne =
+        "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
+        "leased_by = $holder, lease_expires_at = $expires WHERE id = $id AND state = 1 " +
+        "RETURNING " + JobRows.Columns;
+
+    public const string RunningResources = "SELECT resources FROM jobs WHERE state = 2 AND resources IS NOT NULL";
+
+    public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs WHERE state = 2 AND queue = $queue GROUP BY tenant";
+
+    public const string PausedResources = "SELECT name, paused_until FROM resources WHERE paused_until > $now";
+
+    public const string TrimStarts = "DELETE FROM resource_starts WHERE resource = $resource AND at <= $since";
+
+    public const string CountStarts = "SELECT count(*) FROM resource_starts WHERE resource = $resource AND at > $since";
+
+    public const string RecordStart = "INSERT INTO resource_starts (resource, at) VALUES ($resource, $now)";
+
+    public const string Heartbeat =
+        "UPDATE jobs SET lease_expires_at = $expires " + WhereLeased + " RETURNING cancel_requested";
+
+    public const string SetProgress = "UPDATE jobs SET progress = $progress " + WhereLeased;
+
+    public const string Succeed =
+        "UPDATE jobs SET state = 4, result = $result, finished_at = $now, " + ClearLease + " " + WhereLeased;
+
+    public const string FailRetryable =
+        "UPDATE jobs SET state = 3, run_at = $run_at, errors = json_insert(coalesce(errors, '[]'), '$[#]', json($error)), " +
+        ClearLease + " " + WhereLeased;
+
+    public const string FailDead =
+        "UPDATE jobs SET state = 6, finished_at = $now, errors = json_insert(coalesce(errors, '[]'), '$[#]', json($error)), " +
+        ClearLease + " " + WhereLeased;
+
+    public const string CancelRunning =
+        "UPDATE jobs SET state = 5, finished_at = $now, " + ClearLease + " " + WhereLeased;
+
+    public const string Release =
+        "UPDATE jobs SET attempt = max(attempt - 1, 0), run_at = $run_at, state = CASE WHEN $run_at > $now THEN 0 ELSE 1 END, " +
+        ClearLease + " " + WhereLeased + " RETURNING queue, state";
+
+    public const string CancelWaiting =
+        "UPDATE jobs SET state = 5, finished_at = $now WHERE tenant = $tenant AND id = $id AND state IN (0, 1, 3) RETURNING " + JobRows.Columns;
+
+    public const string RequestCancel =
+        "UPDATE jobs SET cancel_requested = 1 WHERE tenant = $tenant AND id = $id AND state = 2 RETURNING " + JobRows.Columns;
+
+    public const string Retry =
+        "UPDATE jobs SET state = 1, run_at = $now, finished_at = NULL, cancel_requested = 0, " +
+        "max_attempts = max(max_attempts, attempt + 1) " +
+        "WHERE tenant = $tenant AND id = $id AND state IN (0, 3, 4, 5, 6) RETURNING " + JobRows.Columns;
+
+    public const string PromoteDue =
+        "UPDATE jobs SET state = 1 WHERE id IN " +
+        "(SELECT id FROM jobs WHERE state IN (0, 3) AND run_at <= $now ORDER BY run_at, id LIMIT $limit) RETURNING queue";
+
+    /// <summary>Deletes final jobs finished before their queue's cutoff (<c>$cutoffs</c>: a JSON object queue → ms) or the default.</summary>
+    public const string Prune =
+        "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state IN (4, 5, 6) AND finished_at < " +
+        "coalesce((SELECT value FROM json_each($cutoffs) WHERE key = jobs.queue), $default) LIMIT $limit)";
+
+    public const string ExpiredLeases =
+        "SELECT " + JobRows.Columns + " FROM jobs WHERE state = 2 AND lease_expires_at < $now ORDER BY lease_expires_at, id LIMIT $limit";
+
+    public const string CountAll = "SELECT queue, state, count(*) FROM jobs GROUP BY queue, state";
+
+    public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
+
+    public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
+
+    public const string ResumeQueue = "DELETE FROM queue_pauses WHERE queue = $queue";
+
+    public const string PausedQueues = "SELECT queue FROM queue_pauses";
+
+    public const string PauseResource =
+        "INSERT INTO resources (name, paused_until, pause_reason) VALUES ($name, $until, $reason) " +
+        "ON CONFLICT (name) DO UPDATE SET paused_until = excluded.paused_until, pause_reason = excluded.pause_reason";
+
+    public const string ResourceJobs =
+        "SELECT resources, state, count(*) FROM jobs WHERE state IN (1, 2) AND resources IS NOT NULL GROUP BY resources, state";
+
+    public const string ResourceRows = "SELECT name, paused_until, pause_reason FROM resources";
+
+    public const string TryLead =
+        "INSERT INTO leader (id, node_id, expires_at) VALUES (1, $node, $expires) " +
+        "ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, expires_at = excluded.expires_at " +
+        "WHERE leader.node_id = excluded.node_id OR leader.expires_at <= $now RETURNING node_id";
+
+    public const string Resign = "DELETE FROM leader WHERE id = 1 AND node_id = $node";
+
+    public const string BeatNode =
+        "INSERT INTO nodes (id, role, host, started_at, last_beat_at, leader) VALUES ($id, $role, $host, $started, $beat, $leader) " +
+        "ON CONFLICT (id) DO UPDATE SET role = excluded.role, host = excluded.host, started_at = excluded.started_at, " +
+        "last_beat_at = excluded.last_beat_at, leader = excluded.leader";
+
+    public const string DeleteStaleNodes = "DELETE FROM nodes WHERE last_beat_at < $since";
+
+    public const string ListNodes = "SELECT id, role, host, started_at, last_beat_at, leader FROM nodes ORDER BY id";
+
+    public const string RemoveNode = "DELETE FROM nodes WHERE id = $id";
+}

@@ -1,0 +1,182 @@
+using Escala.Jobs;
+using Escala.Sqlite.Sql;
+using Escala.Sqlite.Writer;
+using Escala.Storage;
+
+namespace Escala.Sqlite;
+
+// Jobs: insert, read, list, cancel, retry, counts.
+public sealed partial class SqliteJobStore
+{
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<InsertResult>> InsertAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<InsertResult>>([]);
+        }
+
+        return _writer.WriteAsync<IReadOnlyList<InsertResult>>(context => Insert(context, jobs, now), ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<Job?> GetAsync(string tenant, long id, CancellationToken ct) => ReadAsync(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = JobSql.SelectById;
+        return JobRows.ReadOne(command.Set("$tenant", tenant).Set("$id", id));
+    }, ct);
+
+    /// <inheritdoc/>
+    public Task<JobPage> ListAsync(JobQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT " + JobRows.Columns + " FROM jobs WHERE tenant = $tenant " +
+                (query.Queue is null ? "" : "AND queue = $queue ") +
+                (query.State is null ? "" : "AND state = $state ") +
+                (query.Kind is null ? "" : "AND kind = $kind ") +
+                (query.Before is null ? "" : "AND id < $before ") +
+                "ORDER BY id DESC LIMIT $limit";
+            command.Set("$tenant", query.Tenant).Set("$limit", Math.Max(query.Limit, 0) + 1);
+            if (query.Queue is not null) command.Set("$queue", query.Queue);
+            if (query.State is not null) command.Set("$state", (int)query.State.Value);
+            if (query.Kind is not null) command.Set("$kind", query.Kind);
+            if (query.Before is not null) command.Set("$before", query.Before.Value);
+            var jobs = JobRows.ReadAll(command);
+            if (jobs.Count <= query.Limit)
+            {
+                return new JobPage(jobs, null);
+            }
+
+            jobs.RemoveAt(jobs.Count - 1);
+            return new JobPage(jobs, jobs.Count == 0 ? null : jobs[^1].Id);
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<CancelResult> CancelAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct) =>
+        _writer.WriteAsync(context =>
+        {
+            var cancelled = JobRows.ReadOne(context.Prepared(JobSql.CancelWaiting)
+                .Set("$tenant", tenant).Set("$id", id).Set("$now", Instants.ToMs(now)));
+            if (cancelled is not null)
+            {
+                return new CancelResult(CancelStatus.Cancelled, cancelled);
+            }
+
+            var requested = JobRows.ReadOne(context.Prepared(JobSql.RequestCancel).Set("$tenant", tenant).Set("$id", id));
+            if (requested is not null)
+            {
+                return new CancelResult(CancelStatus.Requested, requested);
+            }
+
+            var existing = JobRows.ReadOne(context.Prepared(JobSql.SelectById).Set("$tenant", tenant).Set("$id", id));
+            return existing is null
+                ? new CancelResult(CancelStatus.NotFound, null)
+                : new CancelResult(CancelStatus.AlreadyFinal, existing);
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<RetryResult> RetryAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct) =>
+        _writer.WriteAsync(context =>
+        {
+            var retried = JobRows.ReadOne(context.Prepared(JobSql.Retry)
+                .Set("$tenant", tenant).Set("$id", id).Set("$now", Instants.ToMs(now)));
+            if (retried is not null)
+            {
+                context.Wake(retried.Queue);
+                return new RetryResult(RetryStatus.Retried, retried);
+            }
+
+            var existing = JobRows.ReadOne(context.Prepared(JobSql.SelectById).Set("$tenant", tenant).Set("$id", id));
+            return existing is null
+                ? new RetryResult(RetryStatus.NotFound, null)
+                : new RetryResult(RetryStatus.NotRetryable, existing);
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<QueueCounts>> CountByQueueAsync(string? tenant, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<QueueCounts>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = tenant is null ? JobSql.CountAll : JobSql.CountTenant;
+            if (tenant is not null)
+            {
+                command.Set("$tenant", tenant);
+            }
+
+            var byQueue = new SortedDictionary<string, Dictionary<JobState, long>>(StringComparer.Ordinal);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var queue = reader.GetString(0);
+                if (!byQueue.TryGetValue(queue, out var counts))
+                {
+                    counts = JobStates.All.ToDictionary(state => state, _ => 0L);
+                    byQueue.Add(queue, counts);
+                }
+
+                counts[(JobState)reader.GetInt32(1)] = reader.GetInt64(2);
+            }
+
+            return byQueue.Select(pair => new QueueCounts(pair.Key, pair.Value)).ToList();
+        }, ct);
+
+    private static List<InsertResult> Insert(WriteContext context, IReadOnlyList<NewJob> jobs, DateTimeOffset now)
+    {
+        var nowMs = Instants.ToMs(now);
+        var insert = context.Prepared(JobSql.Insert).Set("$now", nowMs);
+        var results = new List<InsertResult>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            var runAtMs = Instants.ToMs(job.RunAt);
+            var state = runAtMs > nowMs ? JobState.Scheduled : JobState.Available;
+            var resources = ResourceText.Format(job.Resources);
+            var id = insert
+                .Set("$tenant", job.Tenant).Set("$queue", job.Queue).Set("$kind", job.Kind).Set("$args", job.Args)
+                .Set("$priority", job.Priority).Set("$state", (int)state).Set("$max_attempts", job.MaxAttempts)
+                .Set("$run_at", runAtMs).Set("$key", job.IdempotencyKey).Set("$resources", resources)
+                .Set("$timeout_ms", (long?)job.Timeout?.TotalMilliseconds).Set("$backoff_ms", (long?)job.Backoff?.TotalMilliseconds)
+                .ExecuteScalar();
+            if (id is null)
+            {
+                var existing = JobRows.ReadOne(context.Prepared(JobSql.SelectByKey).Set("$tenant", job.Tenant).Set("$key", job.IdempotencyKey))
+                    ?? throw new InvalidOperationException($"Job insert conflicted but no job has idempotency key '{job.IdempotencyKey}'.");
+                results.Add(new InsertResult(existing, Created: false));
+                continue;
+            }
+
+            if (state == JobState.Available)
+            {
+                context.Wake(job.Queue);
+            }
+
+            results.Add(new InsertResult(
+                new Job
+                {
+                    Id = (long)id,
+                    Tenant = job.Tenant,
+                    Queue = job.Queue,
+                    Kind = job.Kind,
+                    Args = job.Args,
+                    Priority = job.Priority,
+                    State = state,
+                    MaxAttempts = job.MaxAttempts,
+                    CreatedAt = Instants.FromMs(nowMs),
+                    RunAt = Instants.FromMs(runAtMs),
+                    IdempotencyKey = job.IdempotencyKey,
+                    Resources = ResourceText.Parse(resources),
+                    Timeout = job.Timeout is null ? null : TimeSpan.FromMilliseconds((long)job.Timeout.Value.TotalMilliseconds),
+                    Backoff = job.Backoff is null ? null : TimeSpan.FromMilliseconds((long)job.Backoff.Value.TotalMilliseconds),
+                },
+                Created: true));
+        }
+
+        return results;
+    }
+}

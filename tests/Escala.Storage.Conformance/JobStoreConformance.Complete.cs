@@ -1,0 +1,147 @@
+using Escala.Jobs;
+using Xunit;
+
+namespace Escala.Storage.Conformance;
+
+public abstract partial class JobStoreConformance
+{
+    [Fact]
+    public async Task Complete_Succeeded_CompletedWithResultAndNoLease()
+    {
+        var job = await InsertAndLeaseAsync();
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Succeeded("{\"ok\":true}"), T0.AddSeconds(3)));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal(JobState.Completed, stored.State);
+        Assert.Equal("{\"ok\":true}", stored.Result);
+        Assert.Equal(T0.AddSeconds(3), stored.FinishedAt);
+        AssertNoLease(stored);
+    }
+
+    [Fact]
+    public async Task Complete_FailedWithRetryAt_RetryableWithErrorAppended()
+    {
+        var job = await InsertAndLeaseAsync();
+        var error = new AttemptError(1, T0, "timeout after 30s", FailureKinds.Timeout);
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Failed(error, T0.AddSeconds(10))));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal(JobState.Retryable, stored.State);
+        Assert.Equal(T0.AddSeconds(10), stored.RunAt);
+        Assert.Null(stored.FinishedAt);
+        Assert.Equal([error], stored.Errors);
+        AssertNoLease(stored);
+    }
+
+    [Fact]
+    public async Task Complete_FailedWithoutRetryAt_DeadAndErrorsAccumulate()
+    {
+        var job = await InsertAndLeaseAsync();
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Failed(Error(1, "first"), T0)));
+        await Store.PromoteDueAsync(T0, 10, Ct);
+        var again = Assert.Single(await LeaseAsync());
+
+        Assert.True(await CompleteAsync(again.Lease, new JobOutcome.Failed(Error(2, "second"), null), T0.AddSeconds(1)));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal(JobState.Dead, stored.State);
+        Assert.Equal(T0.AddSeconds(1), stored.FinishedAt);
+        Assert.Equal(["first", "second"], stored.Errors.Select(error => error.Message));
+        AssertNoLease(stored);
+    }
+
+    [Fact]
+    public async Task Complete_Cancelled_CancelledAndFinished()
+    {
+        var job = await InsertAndLeaseAsync();
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Cancelled("user asked")));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal(JobState.Cancelled, stored.State);
+        Assert.Equal(T0, stored.FinishedAt);
+        AssertNoLease(stored);
+    }
+
+    [Fact]
+    public async Task Complete_ReleasedNow_AvailableAndAttemptGivenBack()
+    {
+        var job = await InsertAndLeaseAsync();
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Released(T0, "shutdown")));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal((JobState.Available, 0), (stored.State, stored.Attempt));
+        AssertNoLease(stored);
+        Assert.Equal(1, Assert.Single(await LeaseAsync()).Attempt);
+    }
+
+    [Fact]
+    public async Task Complete_ReleasedToFuture_Scheduled()
+    {
+        var job = await InsertAndLeaseAsync();
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Released(T0.AddMinutes(1), "429 retry-after")));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal((JobState.Scheduled, 0), (stored.State, stored.Attempt));
+        Assert.Equal(T0.AddMinutes(1), stored.RunAt);
+        Assert.Empty(await LeaseAsync());
+    }
+
+    [Fact]
+    public async Task Complete_StaleToken_FalseAndNothingChanges()
+    {
+        var job = await InsertAndLeaseAsync();
+
+        Assert.False(await CompleteAsync(new LeaseRef(job.Id, "stale"), new JobOutcome.Succeeded("{}")));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal((JobState.Running, job.LeaseToken, (string?)null), (stored.State, stored.LeaseToken, stored.Result));
+    }
+
+    [Fact]
+    public async Task Complete_AlreadyCompleted_SecondCompletionFalse()
+    {
+        var job = await InsertAndLeaseAsync();
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Succeeded("\"first\"")));
+
+        Assert.False(await CompleteAsync(job.Lease, new JobOutcome.Failed(Error(1), null)));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal((JobState.Completed, "\"first\""), (stored.State, stored.Result));
+        Assert.Empty(stored.Errors);
+    }
+
+    [Fact]
+    public async Task Complete_MixedBatch_AlignedResults()
+    {
+        var a = await InsertAndLeaseAsync();
+        var b = await InsertAndLeaseAsync();
+        var c = await InsertAndLeaseAsync();
+
+        var results = await Store.CompleteAsync(
+            [
+                new Completion(a.Lease, new JobOutcome.Succeeded(null)),
+                new Completion(new LeaseRef(b.Id, "foreign"), new JobOutcome.Succeeded(null)),
+                new Completion(c.Lease, new JobOutcome.Failed(Error(1), null)),
+                new Completion(new LeaseRef(424_242, "x"), new JobOutcome.Succeeded(null)),
+            ],
+            T0,
+            Ct);
+
+        Assert.Equal([true, false, true, false], results);
+        Assert.Equal(JobState.Completed, (await GetAsync(a.Id)).State);
+        Assert.Equal(JobState.Running, (await GetAsync(b.Id)).State);
+        Assert.Equal(JobState.Dead, (await GetAsync(c.Id)).State);
+    }
+
+    private static void AssertNoLease(Job job)
+    {
+        Assert.Null(job.LeaseToken);
+        Assert.Null(job.LeasedBy);
+        Assert.Null(job.LeaseExpiresAt);
+    }
+}
