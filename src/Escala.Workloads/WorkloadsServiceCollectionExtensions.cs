@@ -1,0 +1,27 @@
+using Escala.Execution;
+using Escala.Workloads.Http;
+using Escala.Workloads.Noop;
+using Escala.Workloads.Sleep;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Escala.Workloads;
+
+/// <summary>Registers the built-in job kinds.</summary>
+public static class WorkloadsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the <c>http</c>, <c>sleep</c> and <c>noop</c> kinds as <see cref="IJobHandler"/> singletons, and the
+    /// <see cref="HttpClient"/> named <see cref="HttpJobDefaults.ClientName"/> the <c>http</c> kind calls with (its handlers pooled and
+    /// recycled by the factory; no client-wide timeout, as each job sets its own).
+    /// </summary>
+    public static IServiceCollection AddEscalaWorkloads(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(HttpJobDefaults.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IJobHandler, HttpJobHandler>();
+        services.AddSingleton<IJobHandler, SleepJobHandler>();
+        services.AddSingleton<IJobHandler, NoopJobHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using Escala.Execution;
+using Escala.Jobs;
+
+namespace Escala.Workloads.Tests;
+
+/// <summary>Builds the context the engine hands a handler, for a job leased just now.</summary>
+internal static class TestJobs
+{
+    public static JobContext Context(string kind, string args)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var job = new Job
+        {
+            Id = 42,
+            Tenant = "t1",
+            Queue = "default",
+            Kind = kind,
+            Args = args,
+            State = JobState.Running,
+            Attempt = 1,
+            MaxAttempts = 5,
+            CreatedAt = now,
+            RunAt = now,
+            AttemptedAt = now,
+            LeaseToken = "lease",
+        };
+        return new JobContext(job, (_, _, _) => Task.CompletedTask);
+    }
+}
