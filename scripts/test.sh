@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite, with its own set-up: the README's second command, and what CI runs.
+#
+#   scripts/test.sh [extra dotnet test arguments]
+#
+# Starts a throwaway PostgreSQL on a free loopback port in a temporary directory (installing it
+# with apt-get when missing), runs every test project in Release, stops PostgreSQL and deletes the
+# directory afterwards, and ends with one line: "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+work=$(mktemp -d -t escala-test-XXXXXX)
+pg_dir="$work/postgres"
+cleanup() {
+  local code=$?
+  scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+  exit $code
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+  python3 - <<'PY' 2>/dev/null || echo 55432
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [[ -z "${ESCALA_TEST_POSTGRES:-}" ]]; then
+  port=$(free_port)
+  echo "== starting PostgreSQL on 127.0.0.1:$port"
+  ESCALA_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$port" | tail -n 1)
+  export ESCALA_TEST_POSTGRES
+fi
+
+if [[ -x scripts/check-deploy.sh ]]; then
+  echo "== checking deploy files"
+  scripts/check-deploy.sh
+fi
+
+echo "== building"
+dotnet build Escala.slnx -c Release -nologo -v quiet
+
+echo "== testing"
+log="$work/test.log"
+status=0
+dotnet test Escala.slnx -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+python3 - "$log" <<'PY'
+import re, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.search(r"Failed:\s*(\d+), Passed:\s*(\d+), Skipped:\s*(\d+)", line)
+    if m:
+        failed += int(m.group(1)); passed += int(m.group(2)); skipped += int(m.group(3))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

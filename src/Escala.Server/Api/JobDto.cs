@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Escala.Jobs;
+
+namespace Escala.Server.Api;
+
+/// <summary>A job as the API shows it. Arguments, result and progress are embedded as JSON, not strings.</summary>
+public sealed record JobDto
+{
+    public required long Id { get; init; }
+    public required string Queue { get; init; }
+    public required string Kind { get; init; }
+    public required string State { get; init; }
+    [JsonConverter(typeof(RawJsonConverter))] public required string Args { get; init; }
+    public int Priority { get; init; }
+    public int Attempt { get; init; }
+    public int MaxAttempts { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset RunAt { get; init; }
+    public DateTimeOffset? AttemptedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public IReadOnlyList<string> Resources { get; init; } = [];
+    [JsonConverter(typeof(RawJsonConverter))] public string? Result { get; init; }
+    [JsonConverter(typeof(RawJsonConverter))] public string? Progress { get; init; }
+    public IReadOnlyList<AttemptError> Errors { get; init; } = [];
+    public bool CancelRequested { get; init; }
+
+    public static JobDto From(Job job) => new()
+    {
+        Id = job.Id,
+        Queue = job.Queue,
+        Kind = job.Kind,
+        State = job.State.ToWire(),
+        Args = job.Args,
+        Priority = job.Priority,
+        Attempt = job.Attempt,
+        MaxAttempts = job.MaxAttempts,
+        CreatedAt = job.CreatedAt,
+        RunAt = job.RunAt,
+        AttemptedAt = job.AttemptedAt,
+        FinishedAt = job.FinishedAt,
+        IdempotencyKey = job.IdempotencyKey,
+        Resources = job.Resources,
+        Result = job.Result,
+        Progress = job.Progress,
+        Errors = job.Errors,
+        CancelRequested = job.CancelRequested,
+    };
+}
+
+/// <summary>Writes a string that already holds JSON as JSON; reads any JSON value back as its text.</summary>
+public sealed class RawJsonConverter : JsonConverter<string>
+{
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.GetRawText();
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteRawValue(value, skipInputValidation: true);
+}

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Escala.Client;
+using Escala.Server.Hosting;
+using Escala.Storage;
+using Escala.Telemetry;
+using HdrHistogram;
+
+namespace Escala.Server.Bench;
+
+/// <summary>Starts a node in-process, drives it with producers, and measures it through its own metrics.</summary>
+internal static class BenchRunner
+{
+    private const string Queue = "bench";
+    private const string Tenant = "default";
+
+    public static async Task<BenchResult> RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var tempDirectory = options.Store is null ? Directory.CreateTempSubdirectory("escala-bench-").FullName : null;
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["NodeId"] = "bench",
+            [$"Queues:{Queue}:Concurrency"] = options.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+        };
+        var resource = options.ParsedResource;
+        if (resource is { } r)
+        {
+            overrides[$"Resources:{r.Name}:Concurrency"] = r.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var app = await EscalaHost.BuildAsync(new ServeOptions { Store = options.Store ?? tempDirectory, Overrides = overrides });
+        var completed = 0L;
+        var target = 0L;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var latency = new LongConcurrentHistogram(1, TimeStamp.Hours(1), 3);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EscalaMeter.Name && instrument.Name is EscalaMeter.LeaseLatency or EscalaMeter.JobsCompleted)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => latency.RecordValue(Math.Max(1, (long)(seconds * 1_000_000))));
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            if (Interlocked.Add(ref completed, value) >= Volatile.Read(ref target) && Volatile.Read(ref target) > 0)
+            {
+                done.TrySetResult();
+            }
+        });
+        listener.Start();
+
+        try
+        {
+            await app.StartAsync(ct);
+            var client = app.Services.GetRequiredService<JobClient>();
+            var store = app.Services.GetRequiredService<IJobStore>();
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var idleRss = RssMegabytes();
+            using var rss = new PeakSampler();
+            var startCompleted = await CompletedInStoreAsync(store, ct);
+
+            var result = options.Trickle is { } rate
+                ? await TrickleAsync(options, rate, client, latency, done, () => Interlocked.Exchange(ref target, long.MaxValue), v => Volatile.Write(ref target, v), ct)
+                : await ThroughputAsync(options, client, store, resource, done, v => Volatile.Write(ref target, v), ct);
+
+            // The completed counter runs ahead of the store by one completer batch: wait until the store agrees.
+            var expected = startCompleted + result.Jobs;
+            var settle = Stopwatch.StartNew();
+            while (await CompletedInStoreAsync(store, ct) < expected && settle.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20, ct);
+            }
+
+            return result with
+            {
+                Store = store.Capabilities.Name,
+                LeaseP50Ms = latency.GetValueAtPercentile(50) / 1000.0,
+                LeaseP95Ms = latency.GetValueAtPercentile(95) / 1000.0,
+                LeaseP99Ms = latency.GetValueAtPercentile(99) / 1000.0,
+                LeaseMaxMs = latency.GetMaxValue() / 1000.0,
+                IdleRssMb = idleRss,
+                PeakRssMb = rss.PeakMegabytes,
+            };
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            if (tempDirectory is not null)
+            {
+                Directory.Delete(tempDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<BenchResult> ThroughputAsync(BenchOptions options, JobClient client, IJobStore store,
+        (string Name, int Limit)? resource, TaskCompletionSource done, Action<long> setTarget, CancellationToken ct)
+    {
+        setTarget(options.Jobs);
+        var args = options.SleepMs > 0 ? $"{{\"ms\":{options.SleepMs}}}" : "{}";
+        var kind = options.SleepMs > 0 ? "sleep" : "noop";
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        var producers = Enumerable.Range(0, options.Producers).Select(_ => Task.Run(async () =>
+        {
+            var batch = new List<JobRequest>(options.Batch);
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < options.Batch)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= options.Jobs)
+                    {
+                        break;
+                    }
+
+                    var needs = resource is { } r && (i % 100) < options.MixedPercent ? new[] { r.Name } : null;
+                    batch.Add(new JobRequest { Kind = kind, Queue = Queue, Args = args, Resources = needs });
+                }
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                if (batch.Count == 1)
+                {
+                    await client.SubmitAsync(Tenant, batch[0], ct);
+                }
+                else
+                {
+                    await client.SubmitManyAsync(Tenant, batch.ToArray(), "jobs", ct);
+                }
+            }
+        }, ct)).ToArray();
+
+        var slotUse = resource is { } res && options.SleepMs > 0 ? SampleSlotUseAsync(store, res, done.Task, ct) : Task.FromResult<(double, double)?>(null);
+        await Task.WhenAll(producers);
+        var submitSeconds = clock.Elapsed.TotalSeconds;
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(30), ct);
+        var totalSeconds = clock.Elapsed.TotalSeconds;
+        var use = await slotUse;
+        return Empty(options, "throughput") with
+        {
+            SubmitSeconds = submitSeconds,
+            SubmitPerSecond = options.Jobs / submitSeconds,
+            TotalSeconds = totalSeconds,
+            EndToEndPerSecond = options.Jobs / totalSeconds,
+            SlotUsePercent = use?.Item1,
+            MaxResourceInUse = use?.Item2,
+        };
+    }
+
+    private static async Task<BenchResult> TrickleAsync(BenchOptions options, int rate, JobClient client, LongConcurrentHistogram latency,
+        TaskCompletionSource done, Func<long> holdTarget, Action<long> setTarget, CancellationToken ct)
+    {
+        holdTarget();
+        var interval = TimeSpan.FromSeconds(1.0 / rate);
+        var clock = Stopwatch.StartNew();
+        var submitted = 0;
+        var pending = new List<Task>();
+        while (clock.Elapsed < options.Duration)
+        {
+            // Submit on schedule without waiting for each ack, like independent clients would.
+            var due = (int)(clock.Elapsed.TotalSeconds * rate) + 1;
+            while (submitted < due)
+            {
+                pending.Add(client.SubmitAsync(Tenant, new JobRequest { Kind = "noop", Queue = Queue }, ct));
+                submitted++;
+            }
+
+            await Task.Delay(interval < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : interval, ct);
+        }
+
+        await Task.WhenAll(pending);
+        setTarget(submitted);
+        var seconds = clock.Elapsed.TotalSeconds;
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5), ct);
+        return Empty(options, "trickle") with { Jobs = submitted, SubmitPerSecond = submitted / seconds, TotalSeconds = seconds };
+    }
+
+    /// <summary>While jobs wait for the resource, how much of its limit is in use (mean %, and the max seen).</summary>
+    private static async Task<(double, double)?> SampleSlotUseAsync(IJobStore store, (string Name, int Limit) resource, Task done, CancellationToken ct)
+    {
+        double sum = 0;
+        var samples = 0;
+        long max = 0;
+        while (!done.IsCompleted)
+        {
+            await Task.Delay(50, ct);
+            var usage = (await store.GetResourceUsageAsync(DateTimeOffset.UtcNow, ct)).FirstOrDefault(u => u.Name == resource.Name);
+            if (usage is { Waiting: > 0 })
+            {
+                sum += 100.0 * usage.Running / resource.Limit;
+                samples++;
+                max = Math.Max(max, usage.Running);
+            }
+        }
+
+        return samples == 0 ? null : (sum / samples, max);
+    }
+
+    private static async Task<long> CompletedInStoreAsync(IJobStore store, CancellationToken ct)
+    {
+        var counts = await store.CountByQueueAsync(Tenant, ct);
+        return counts.FirstOrDefault(c => c.Queue == Queue)?[Jobs.JobState.Completed] ?? 0;
+    }
+
+    private static BenchResult Empty(BenchOptions options, string mode) => new()
+    {
+        Store = "",
+        Mode = mode,
+        Jobs = options.Jobs,
+        Producers = options.Producers,
+        Concurrency = options.Concurrency,
+        LeaseP50Ms = 0,
+        LeaseP95Ms = 0,
+        LeaseP99Ms = 0,
+        LeaseMaxMs = 0,
+        IdleRssMb = 0,
+        PeakRssMb = 0,
+    };
+
+    private static double RssMegabytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    /// <summary>Samples the process's RSS every 100 ms and keeps the peak.</summary>
+    private sealed class PeakSampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public PeakSampler() => _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+
+        public double PeakMegabytes
+        {
+            get
+            {
+                Sample();
+                return Interlocked.Read(ref _peak) / (1024.0 * 1024.0);
+            }
+        }
+
+        private void Sample()
+        {
+            using var process = Process.GetCurrentProcess();
+            var rss = process.WorkingSet64;
+            long seen;
+            while (rss > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, rss, seen) != seen)
+            {
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
+}

@@ -1,0 +1,153 @@
+using Escala.Configuration;
+using Escala.Storage;
+using Escala.Server.Api;
+using Escala.Workloads;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Escala.Server.Hosting;
+
+/// <summary>Builds a node: configuration, store, engine, built-in kinds, telemetry, health and the HTTP API.</summary>
+public static class EscalaHost
+{
+    /// <summary>Reads and validates the configuration; throws <see cref="ConfigurationException"/> naming every bad key.</summary>
+    public static (EscalaSettings Settings, IConfiguration Configuration) LoadSettings(ServeOptions serve)
+    {
+        var configuration = new ConfigurationBuilder();
+        var file = serve.Config ?? Path.Combine(Directory.GetCurrentDirectory(), "escala.json");
+        if (serve.Config is not null && !File.Exists(file))
+        {
+            throw new ConfigurationException([$"--config: the file '{file}' does not exist."]);
+        }
+
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        });
+        configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
+        configuration.AddEnvironmentVariables("ESCALA_");
+        var flags = new Dictionary<string, string?>(serve.Overrides, StringComparer.OrdinalIgnoreCase);
+        if (serve.Role is not null)
+        {
+            flags["Role"] = serve.Role;
+        }
+
+        if (serve.Store is not null)
+        {
+            flags["Store"] = serve.Store;
+        }
+
+        if (serve.Data is not null)
+        {
+            flags["Data"] = serve.Data;
+        }
+
+        if (serve.Urls is not null)
+        {
+            flags["Urls"] = serve.Urls;
+        }
+
+        configuration.AddInMemoryCollection(flags);
+        IConfiguration built;
+        try
+        {
+            built = configuration.Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException)
+        {
+            throw new ConfigurationException([$"{Path.GetFileName(file)}: {ex.Message}"]);
+        }
+
+        EscalaOptions options;
+        try
+        {
+            options = built.Get<EscalaOptions>() ?? new EscalaOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key: "Failed to convert configuration value at 'Queues:llm:Concurrency' …".
+            throw new ConfigurationException([ex.Message]);
+        }
+
+        return (SettingsBuilder.Build(options), built);
+    }
+
+    /// <summary>Builds the web application for one node. The store is migrated before this returns.</summary>
+    public static async Task<WebApplication> BuildAsync(ServeOptions serve, Action<IServiceCollection>? configureServices = null)
+    {
+        var (settings, configuration) = LoadSettings(serve);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = Math.Max(settings.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.MaxBatch, 64);
+        });
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(15));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        var store = StoreFactory.Create(configuration["Store"], configuration["Data"]);
+        await MigrateAsync(store);
+
+        builder.Services.AddSingleton(store);
+        builder.Services.AddEscalaEngine(settings);
+        builder.Services.AddEscalaWorkloads();
+        builder.Services.AddSingleton<StatsSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(m => m
+                .AddMeter(Telemetry.EscalaMeter.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(t => t
+                .AddSource(Telemetry.EscalaMeter.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.Logger.LogInformation("Escala node {NodeId} ({Role}) on {Store}", settings.NodeId, settings.Role,
+            StoreFactory.Describe(configuration["Store"], configuration["Data"]));
+        app.UseEscalaSecurityHeaders();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Escala API v1");
+            o.DocumentTitle = "Escala API";
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealth();
+        app.MapEscalaApi();
+        return app;
+    }
+
+    private static async Task MigrateAsync(IJobStore store)
+    {
+        try
+        {
+            await store.MigrateAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            await store.DisposeAsync();
+            throw new StoreUnavailableException($"The store could not be opened or migrated: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>The store could not be reached or prepared at start-up.</summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using Escala.Execution;
+using Escala.Governance;
+using Escala.Jobs;
+using Escala.Storage;
+using Escala.Telemetry;
+
+namespace Escala.Server.Hosting;
+
+/// <summary>
+/// Samples what only the store knows (queue depth by state, resource use) every few seconds and
+/// publishes it as observable gauges, so a Prometheus scrape never queries the database.
+/// </summary>
+public sealed class StatsSampler : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private readonly IJobStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StatsSampler> _logger;
+    private volatile IReadOnlyList<QueueCounts> _queues = [];
+    private volatile IReadOnlyList<ResourceUsage> _resources = [];
+
+    public StatsSampler(IJobStore store, EscalaMetrics metrics, EscalaWorker worker, ResourceGovernor governor, TimeProvider time, ILogger<StatsSampler> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge(EscalaMeter.QueueDepth, ObserveDepth, "{job}", "Jobs by queue and state, all tenants.");
+        meter.CreateObservableGauge(EscalaMeter.JobsRunning, () => worker.RunningByQueue().Select(q =>
+            new Measurement<long>(q.Value, new KeyValuePair<string, object?>(EscalaMeter.TagQueue, q.Key))), "{job}", "Jobs running on this node.");
+        meter.CreateObservableGauge(EscalaMeter.ResourceInUse, () => _resources.Select(r =>
+            new Measurement<long>(r.Running, new KeyValuePair<string, object?>(EscalaMeter.TagResource, r.Name))), "{job}", "Running jobs holding the resource, cluster-wide.");
+        meter.CreateObservableGauge(EscalaMeter.ResourceWaiting, () => _resources.Select(r =>
+            new Measurement<long>(r.Waiting, new KeyValuePair<string, object?>(EscalaMeter.TagResource, r.Name))), "{job}", "Available jobs waiting for the resource.");
+        meter.CreateObservableGauge(EscalaMeter.BreakerState, () => governor.BreakerStates().Select(b =>
+            new Measurement<int>((int)b.Value, new KeyValuePair<string, object?>(EscalaMeter.TagResource, b.Key))), null, "0 closed, 1 open, 2 half-open.");
+    }
+
+    /// <summary>The latest sample of queue counts (all tenants).</summary>
+    public IReadOnlyList<QueueCounts> Queues => _queues;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    _queues = await _store.CountByQueueAsync(null, stoppingToken);
+                    _resources = await _store.GetResourceUsageAsync(_time.GetUtcNow(), stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    _logger.LogDebug(ex, "Stats sample failed");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveDepth()
+    {
+        foreach (var queue in _queues)
+        {
+            foreach (var state in JobStates.All)
+            {
+                yield return new Measurement<long>(queue[state],
+                    new KeyValuePair<string, object?>(EscalaMeter.TagQueue, queue.Queue),
+                    new KeyValuePair<string, object?>(EscalaMeter.TagState, state.ToWire()));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Escala.Postgres;
+using Escala.Sqlite;
+using Escala.Storage;
+
+namespace Escala.Server.Hosting;
+
+/// <summary>Picks the driver from the store setting: a PostgreSQL connection string, or a SQLite data directory.</summary>
+public static class StoreFactory
+{
+    public const string DefaultDataDirectory = "escala-data";
+
+    public static bool IsPostgres(string? store) =>
+        store is not null && store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    public static IJobStore Create(string? store, string? data)
+    {
+        if (IsPostgres(store))
+        {
+            return new PostgresJobStore(new PostgresStoreOptions { ConnectionString = store! });
+        }
+
+        var directory = Path.GetFullPath(store ?? data ?? DefaultDataDirectory);
+        return new SqliteJobStore(new SqliteStoreOptions { DataDirectory = directory });
+    }
+
+    /// <summary>A description for logs: the driver and where, never a password.</summary>
+    public static string Describe(string? store, string? data) =>
+        IsPostgres(store) ? "postgres" : $"sqlite at {Path.GetFullPath(store ?? data ?? DefaultDataDirectory)}";
+}

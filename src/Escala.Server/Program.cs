@@ -1,0 +1,3 @@
+using Escala.Server.Cli;
+
+return await EscalaCli.RunAsync(args);
