@@ -131,7 +131,11 @@ public static class EscalaHost
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealth();
-        app.MapEscalaApi();
+        if (NodeRoles.ServesApi(settings.Role))
+        {
+            app.MapEscalaApi();
+        }
+
         return app;
     }
 
