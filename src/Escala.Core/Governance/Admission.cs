@@ -38,7 +38,10 @@ public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rat
 /// <summary>At most <paramref name="Permits"/> starts in any window of length <paramref name="Per"/>.</summary>
 public sealed record RateLimit(int Permits, TimeSpan Per)
 {
-    public override string ToString() => $"{Permits}/{Durations.Format(Per)}";
+    public override string ToString() => Per == TimeSpan.FromSeconds(1) ? $"{Permits}/s"
+        : Per == TimeSpan.FromMinutes(1) ? $"{Permits}/min"
+        : Per == TimeSpan.FromHours(1) ? $"{Permits}/h"
+        : $"{Permits}/{Durations.Format(Per)}";
 }
 
 public enum BreakerState
