@@ -75,6 +75,62 @@ internal sealed class SqliteWriter
 
     private void RunGroup(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
     {
+        // Fast path: the whole group in one transaction without savepoints (three statements fewer per
+        // operation). Operations almost never fail; when one does, the group is rolled back and run again
+        // with a savepoint per operation, so only the failing one fails.
+        if (!TryRunOptimistic(group, done, wakes))
+        {
+            done.Clear();
+            wakes.Clear();
+            if (!TryRunIsolated(group, done, wakes))
+            {
+                return;
+            }
+        }
+
+        Interlocked.Increment(ref _transactions);
+        if (wakes.Count > 0)
+        {
+            _wake(wakes);
+        }
+
+        foreach (var op in done)
+        {
+            op.Complete();
+        }
+    }
+
+    private bool TryRunOptimistic(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
+    {
+        try
+        {
+            Exec(Sql.Begin);
+            foreach (var op in group)
+            {
+                if (op.Cancellation.IsCancellationRequested)
+                {
+                    op.Cancel();
+                    continue;
+                }
+
+                _context.ClearWakes();
+                op.Execute(_context);
+                wakes.UnionWith(_context.WakeQueues);
+                done.Add(op);
+            }
+
+            Exec(Sql.Commit);
+            return true;
+        }
+        catch (Exception)
+        {
+            RollBackQuietly();
+            return false;
+        }
+    }
+
+    private bool TryRunIsolated(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
+    {
         try
         {
             Exec(Sql.Begin);
@@ -90,7 +146,7 @@ internal sealed class SqliteWriter
             }
 
             Exec(Sql.Commit);
-            Interlocked.Increment(ref _transactions);
+            return true;
         }
         catch (Exception error)
         {
@@ -100,17 +156,7 @@ internal sealed class SqliteWriter
                 op.Fail(error);
             }
 
-            return;
-        }
-
-        if (wakes.Count > 0)
-        {
-            _wake(wakes);
-        }
-
-        foreach (var op in done)
-        {
-            op.Complete();
+            return false;
         }
     }
 
