@@ -117,11 +117,12 @@ public sealed partial class PostgresJobStore : IJobStore
     }
 
     private NpgsqlBatchCommand Notify(string[] queues) =>
-        new("SELECT pg_notify(@channel, q) FROM unnest(@queues::text[]) AS q")
+        new("SELECT pg_notify(@channel, @origin || q) FROM unnest(@queues::text[]) AS q")
         {
             Parameters =
             {
                 new NpgsqlParameter("channel", _channel),
+                new NpgsqlParameter("origin", _listener.Origin),
                 new NpgsqlParameter("queues", queues),
             },
         };
