@@ -20,6 +20,10 @@ public sealed partial class PostgresJobStore
         }
 
         await batch.ExecuteNonQueryAsync(ct);
+        if (!paused)
+        {
+            _listener.Publish([queue]);
+        }
     });
 
     /// <inheritdoc />
