@@ -55,6 +55,21 @@ public sealed partial class PostgresJobStore
     });
 
     /// <inheritdoc />
+    public Task<bool> CloseBreakerAsync(string resource, DateTimeOffset now, CancellationToken ct) => Guard<bool>(async () =>
+    {
+        await using var cmd = _dataSource.CreateCommand(
+            $"""
+            UPDATE {Schema}.resources SET pause_reason = @closed
+            WHERE name = @name AND pause_reason = @open AND paused_until <= @now
+            """);
+        cmd.Parameters.AddWithValue("name", resource);
+        cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
+        cmd.Parameters.AddWithValue("open", Governance.BreakerPause.Reason);
+        cmd.Parameters.AddWithValue("closed", Governance.BreakerPause.ClosedReason);
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    });
+
+    /// <inheritdoc />
     /// <remarks>
     /// Lists every resource that running or available jobs need, that is paused, or that has recent starts.
     /// <see cref="ResourceUsage.Tokens"/> is always null: this driver keeps a log of starts, not a token bucket.

@@ -21,13 +21,15 @@ internal static class AdmittedLease
     {
         var admission = request.Admission;
         var nowMs = Instants.ToMs(request.Now);
+        var (paused, halfOpen) = PausedResources(context, nowMs);
         var planner = new AdmissionPlanner(
             admission,
             RunningByResource(context, admission),
             StartsInWindow(context, admission, nowMs),
-            PausedResources(context, nowMs),
+            paused,
             admission.TenantConcurrency is null ? new Dictionary<string, long>() : RunningByTenant(context, request.Queue),
-            request.Now);
+            request.Now,
+            halfOpen);
 
         var leased = new List<Job>(request.Max);
         var window = Math.Max(request.Max * 4, 64);
@@ -137,16 +139,26 @@ internal static class AdmittedLease
         return starts;
     }
 
-    private static Dictionary<string, DateTimeOffset> PausedResources(WriteContext context, long nowMs)
+    /// <summary>Pauses in force, and resources whose breaker pause expired with no success since (half-open).</summary>
+    private static (Dictionary<string, DateTimeOffset> Paused, HashSet<string> HalfOpen) PausedResources(WriteContext context, long nowMs)
     {
         var paused = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var halfOpen = new HashSet<string>(StringComparer.Ordinal);
         using var reader = context.Prepared(JobSql.PausedResources).Set("$now", nowMs).ExecuteReader();
         while (reader.Read())
         {
-            paused[reader.GetString(0)] = Instants.FromMs(reader.GetInt64(1));
+            var until = reader.GetInt64(1);
+            if (until > nowMs)
+            {
+                paused[reader.GetString(0)] = Instants.FromMs(until);
+            }
+            else
+            {
+                halfOpen.Add(reader.GetString(0));
+            }
         }
 
-        return paused;
+        return (paused, halfOpen);
     }
 
     private static Dictionary<string, long> RunningByTenant(WriteContext context, string queue)

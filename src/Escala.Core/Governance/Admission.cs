@@ -26,6 +26,12 @@ public sealed record Admission
 /// <param name="Gate">The breaker's word: closed admits, open admits nothing, half-open admits a few probes.</param>
 public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rate, BreakerGate Gate)
 {
+    /// <summary>
+    /// Probes the resource's breaker lets through when half-open cluster-wide (its breaker pause expired in the
+    /// store with no success since). Defaults to 1.
+    /// </summary>
+    public int Probes { get; init; } = 1;
+
     /// <summary>The concurrency in force: the breaker's probe count when half-open, nothing when open.</summary>
     public int? EffectiveConcurrency => Gate.State switch
     {

@@ -34,7 +34,11 @@ internal static class JobSql
 
     public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs WHERE state = 2 AND queue = $queue GROUP BY tenant";
 
-    public const string PausedResources = "SELECT name, paused_until FROM resources WHERE paused_until > $now";
+    public const string PausedResources =
+        "SELECT name, paused_until, pause_reason FROM resources WHERE paused_until > $now OR pause_reason = 'breaker open'";
+
+    public const string CloseBreaker =
+        "UPDATE resources SET pause_reason = 'breaker closed' WHERE name = $name AND pause_reason = 'breaker open' AND paused_until <= $now";
 
     public const string TrimStarts = "DELETE FROM resource_starts WHERE resource = $resource AND at <= $since";
 
