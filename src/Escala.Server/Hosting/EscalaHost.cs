@@ -64,6 +64,18 @@ public static class EscalaHost
         try
         {
             options = built.Get<EscalaOptions>() ?? new EscalaOptions();
+
+            // The binder silently drops a dictionary entry whose value fails to convert (a queue with
+            // "Concurrency": "many" would vanish). Bound on its own, the same entry throws naming the key.
+            foreach (var queue in built.GetSection(nameof(EscalaOptions.Queues)).GetChildren())
+            {
+                queue.Get<QueueOptions>();
+            }
+
+            foreach (var resource in built.GetSection(nameof(EscalaOptions.Resources)).GetChildren())
+            {
+                resource.Get<ResourceOptions>();
+            }
         }
         catch (InvalidOperationException ex)
         {
