@@ -31,20 +31,18 @@ internal static class AdmittedLease
             request.Now,
             halfOpen);
 
-        var leased = new List<Job>(request.Max);
+        List<Job> leased = [];
         var window = Math.Max(request.Max * 4, 64);
         using var candidates = CandidateQuery(context, request.Queue, planner, window);
-        var lease = context.Prepared(JobSql.LeaseOne)
-            .Set("$now", nowMs).Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor));
+        var admitted = new List<long>(request.Max);
         (long Priority, long RunAt, long Id)? after = null;
-        for (var pass = 0; pass < MaxWindows && leased.Count < request.Max; pass++)
+        for (var pass = 0; pass < MaxWindows && admitted.Count < request.Max; pass++)
         {
             candidates.Set("$after_priority", after?.Priority).Set("$after_run_at", after?.RunAt).Set("$after_id", after?.Id);
-            var admitted = new List<long>();
             var seen = 0;
             using (var reader = candidates.ExecuteReader())
             {
-                while (reader.Read() && leased.Count + admitted.Count < request.Max)
+                while (reader.Read() && admitted.Count < request.Max)
                 {
                     seen++;
                     after = (reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(0));
@@ -56,15 +54,18 @@ internal static class AdmittedLease
                 }
             }
 
-            foreach (var id in admitted)
-            {
-                leased.Add(JobRows.ReadOne(lease.Set("$id", id))!);
-            }
-
             if (seen < window)
             {
                 break;
             }
+        }
+
+        if (admitted.Count > 0)
+        {
+            leased = JobRows.ReadAll(context.Prepared(JobSql.LeaseIds)
+                .Set("$ids", "[" + string.Join(',', admitted) + "]").Set("$now", nowMs)
+                .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));
+            leased.Sort(LeaseOrder.Instance);
         }
 
         RecordStarts(context, planner.AdmittedRateStarts, nowMs);

@@ -91,6 +91,8 @@ public static class EscalaHost
     {
         var (settings, configuration) = LoadSettings(serve);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
         builder.WebHost.ConfigureKestrel(k =>
