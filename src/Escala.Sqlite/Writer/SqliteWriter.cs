@@ -78,11 +78,11 @@ internal sealed class SqliteWriter
         // Fast path: the whole group in one transaction without savepoints (three statements fewer per
         // operation). Operations almost never fail; when one does, the group is rolled back and run again
         // with a savepoint per operation, so only the failing one fails.
-        if (!TryRunOptimistic(group, done, wakes))
+        if (!TryRun(group, done, wakes, isolated: false))
         {
             done.Clear();
             wakes.Clear();
-            if (!TryRunIsolated(group, done, wakes))
+            if (!TryRun(group, done, wakes, isolated: true))
             {
                 return;
             }
@@ -100,7 +100,8 @@ internal sealed class SqliteWriter
         }
     }
 
-    private bool TryRunOptimistic(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
+    /// <summary>Runs the group in one transaction. Isolated, a failing operation fails alone; otherwise any failure fails the try.</summary>
+    private bool TryRun(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes, bool isolated)
     {
         try
         {
@@ -110,39 +111,18 @@ internal sealed class SqliteWriter
                 if (op.Cancellation.IsCancellationRequested)
                 {
                     op.Cancel();
-                    continue;
                 }
-
-                _context.ClearWakes();
-                op.Execute(_context);
-                wakes.UnionWith(_context.WakeQueues);
-                done.Add(op);
-            }
-
-            Exec(Sql.Commit);
-            return true;
-        }
-        catch (Exception)
-        {
-            RollBackQuietly();
-            return false;
-        }
-    }
-
-    private bool TryRunIsolated(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
-    {
-        try
-        {
-            Exec(Sql.Begin);
-            foreach (var op in group)
-            {
-                if (op.Cancellation.IsCancellationRequested)
+                else if (isolated)
                 {
-                    op.Cancel();
-                    continue;
+                    RunInSavepoint(op, done, wakes);
                 }
-
-                RunInSavepoint(op, done, wakes);
+                else
+                {
+                    _context.ClearWakes();
+                    op.Execute(_context);
+                    wakes.UnionWith(_context.WakeQueues);
+                    done.Add(op);
+                }
             }
 
             Exec(Sql.Commit);
@@ -151,9 +131,12 @@ internal sealed class SqliteWriter
         catch (Exception error)
         {
             RollBackQuietly();
-            foreach (var op in group)
+            if (isolated)
             {
-                op.Fail(error);
+                foreach (var op in group)
+                {
+                    op.Fail(error);
+                }
             }
 
             return false;
