@@ -45,10 +45,19 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     /// <summary>Stops the server (fast shutdown: open connections are closed).</summary>
-    public Task StopAsync() => RunScriptAsync("stop", _dir);
+    public async Task StopAsync()
+    {
+        await RunScriptAsync("stop", _dir);
+        NpgsqlConnection.ClearAllPools();
+    }
 
     /// <summary>Starts the stopped server again on the same port and data directory.</summary>
-    public Task StartAsync() => RunScriptAsync("start", _dir, Port.ToString(CultureInfo.InvariantCulture));
+    public async Task StartAsync()
+    {
+        await RunScriptAsync("start", _dir, Port.ToString(CultureInfo.InvariantCulture));
+        // The tests' own pooled connections died with the server.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
