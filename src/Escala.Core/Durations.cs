@@ -61,7 +61,7 @@ public static class Durations
                 return false;
             }
 
-            totalTicks += (long)ticks;
+            totalTicks += (long)Math.Round(ticks); // 0.57 × 10^7 is 5699999.999…: truncating would lose a tick
             any = true;
         }
 

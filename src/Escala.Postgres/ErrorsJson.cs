@@ -26,12 +26,12 @@ internal static class ErrorsJson
 
     public static IReadOnlyList<AttemptError> Read(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.GetArrayLength() == 0)
+        if (json == "[]")
         {
             return [];
         }
 
+        using var document = JsonDocument.Parse(json);
         var errors = new List<AttemptError>(document.RootElement.GetArrayLength());
         foreach (var e in document.RootElement.EnumerateArray())
         {

@@ -3,9 +3,12 @@ using Npgsql;
 namespace Escala.Postgres;
 
 /// <summary>
-/// Keeps one dedicated connection that LISTENs on the store's channel while anyone is subscribed, and
-/// hands each notification's payload (a queue name) to the subscribers. After a failure it waits a
-/// moment and reconnects; wake-ups sent meanwhile are lost, which callers tolerate by polling slowly.
+/// Wake-ups for one store instance. Changes made through this instance are handed to its subscribers at
+/// once (<see cref="Publish"/>); changes made by other nodes arrive through one dedicated connection that
+/// LISTENs on the store's channel while anyone is subscribed. A payload is <c>origin:queue</c>, where the
+/// origin (<see cref="Origin"/>) lets an instance skip its own notifications. After a failure the listening
+/// connection waits a moment and reconnects; wake-ups sent meanwhile are lost, which callers tolerate by
+/// polling slowly.
 /// </summary>
 internal sealed class NotifyListener : IAsyncDisposable
 {
@@ -23,6 +26,9 @@ internal sealed class NotifyListener : IAsyncDisposable
         _dataSource = dataSource;
         _channel = channel;
     }
+
+    /// <summary>The prefix of this instance's payloads: 32 hex digits and a colon.</summary>
+    public string Origin { get; } = Guid.NewGuid().ToString("N") + ":";
 
     /// <summary>Set once the connection listens; tests await it before they notify.</summary>
     internal TaskCompletionSource Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -71,7 +77,7 @@ internal sealed class NotifyListener : IAsyncDisposable
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(stop);
-                connection.Notification += (_, e) => Dispatch(e.Payload);
+                connection.Notification += (_, e) => OnNotification(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {_channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stop);
@@ -104,6 +110,26 @@ internal sealed class NotifyListener : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Wakes this instance's subscribers for queues it changed itself (other nodes hear the NOTIFY).</summary>
+    public void Publish(IEnumerable<string> queues)
+    {
+        foreach (var queue in queues)
+        {
+            Dispatch(queue);
+        }
+    }
+
+    private void OnNotification(string payload)
+    {
+        var hasOrigin = payload.Length > Origin.Length && payload[Origin.Length - 1] == ':';
+        if (hasOrigin && payload.StartsWith(Origin, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Dispatch(hasOrigin ? payload[Origin.Length..] : payload);
     }
 
     private void Dispatch(string queue)

@@ -20,6 +20,10 @@ public sealed partial class PostgresJobStore
         }
 
         await batch.ExecuteNonQueryAsync(ct);
+        if (!paused)
+        {
+            _listener.Publish([queue]);
+        }
     });
 
     /// <inheritdoc />
@@ -48,6 +52,21 @@ public sealed partial class PostgresJobStore
         cmd.Parameters.AddWithValue("until", Instants.ToDb(until));
         cmd.Parameters.AddWithValue("reason", reason);
         await cmd.ExecuteNonQueryAsync(ct);
+    });
+
+    /// <inheritdoc />
+    public Task<bool> CloseBreakerAsync(string resource, DateTimeOffset now, CancellationToken ct) => Guard<bool>(async () =>
+    {
+        await using var cmd = _dataSource.CreateCommand(
+            $"""
+            UPDATE {Schema}.resources SET pause_reason = @closed
+            WHERE name = @name AND pause_reason = @open AND paused_until <= @now
+            """);
+        cmd.Parameters.AddWithValue("name", resource);
+        cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
+        cmd.Parameters.AddWithValue("open", Governance.BreakerPause.Reason);
+        cmd.Parameters.AddWithValue("closed", Governance.BreakerPause.ClosedReason);
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
     });
 
     /// <inheritdoc />

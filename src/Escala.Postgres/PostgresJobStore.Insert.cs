@@ -159,6 +159,8 @@ public sealed partial class PostgresJobStore
             }
         }
 
+        _listener.Publish(available);
+
         // A key committed by another node after this statement's snapshot: the conflict skipped it, fetch it now.
         foreach (var i in sent)
         {

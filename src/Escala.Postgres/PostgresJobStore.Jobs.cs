@@ -134,6 +134,7 @@ public sealed partial class PostgresJobStore
         }
 
         await tx.CommitAsync(ct);
+        _listener.Publish([updated.Queue]);
         return new RetryResult(RetryStatus.Retried, updated);
     });
 

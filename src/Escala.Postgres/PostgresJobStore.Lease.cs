@@ -90,7 +90,8 @@ public sealed partial class PostgresJobStore
             """,
             ("names", rateNames), ("since", rateSince)));
         state.BatchCommands.Add(Command(
-            $"SELECT name, paused_until FROM {Schema}.resources WHERE paused_until > @now", ("now", now)));
+            $"SELECT name, paused_until FROM {Schema}.resources WHERE paused_until > @now OR pause_reason = @breaker",
+            ("now", now), ("breaker", BreakerPause.Reason)));
         state.BatchCommands.Add(Command(
             admission.TenantConcurrency is null
                 ? "SELECT NULL::text, 0::bigint WHERE false"
@@ -101,6 +102,7 @@ public sealed partial class PostgresJobStore
         var running = new Dictionary<string, long>(StringComparer.Ordinal);
         var starts = new Dictionary<string, int>(StringComparer.Ordinal);
         var paused = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var halfOpen = new HashSet<string>(StringComparer.Ordinal);
         var tenants = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reader = await state.ExecuteReaderAsync(ct))
         {
@@ -122,7 +124,15 @@ public sealed partial class PostgresJobStore
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                paused[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+                var until = reader.GetFieldValue<DateTimeOffset>(1);
+                if (until > now)
+                {
+                    paused[reader.GetString(0)] = until;
+                }
+                else
+                {
+                    halfOpen.Add(reader.GetString(0));
+                }
             }
 
             await reader.NextResultAsync(ct);
@@ -138,7 +148,7 @@ public sealed partial class PostgresJobStore
             return [];
         }
 
-        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now);
+        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now, halfOpen);
         // A paused resource holds its jobs back even when this queue sets no limit for it.
         var blocked = planner.BlockedResources.Concat(paused.Keys).Distinct(StringComparer.Ordinal).ToArray();
         var blockedTenants = planner.BlockedTenants.ToArray();

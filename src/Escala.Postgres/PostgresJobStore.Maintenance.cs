@@ -36,13 +36,26 @@ public sealed partial class PostgresJobStore
             promoted AS (
                 UPDATE {Schema}.jobs j SET state = 1 FROM due WHERE j.id = due.id RETURNING j.queue
             )
-            SELECT coalesce(sum(n), 0)::int, count(pg_notify(@channel, queue))
+            SELECT queue, n::int, pg_notify(@channel, @origin || queue)::text
             FROM (SELECT queue, count(*) AS n FROM promoted GROUP BY queue) AS q
             """);
         cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
         cmd.Parameters.AddWithValue("limit", limit);
         cmd.Parameters.AddWithValue("channel", _channel);
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+        cmd.Parameters.AddWithValue("origin", _listener.Origin);
+        var promoted = 0;
+        var queues = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                queues.Add(reader.GetString(0));
+                promoted += reader.GetInt32(1);
+            }
+        }
+
+        _listener.Publish(queues);
+        return promoted;
     });
 
     /// <inheritdoc />

@@ -130,9 +130,9 @@ public sealed partial class PostgresJobStore
                     RETURNING j.id, j.state, j.queue
                 ),
                 woken AS (
-                    SELECT pg_notify(@channel, q.queue) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) AS q
+                    SELECT pg_notify(@channel, @origin || q.queue) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) AS q
                 )
-                SELECT id, (SELECT count(*) FROM woken) FROM done
+                SELECT id, state, queue, (SELECT count(*) FROM woken) FROM done
                 """);
             cmd.Parameters.AddWithValue("ids", ids);
             cmd.Parameters.AddWithValue("tokens", tokens);
@@ -142,14 +142,22 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.Add(new("run_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = runAt });
             cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
             cmd.Parameters.AddWithValue("channel", _channel);
+            cmd.Parameters.AddWithValue("origin", _listener.Origin);
             var applied = new HashSet<long>();
+            var woken = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
                 {
                     applied.Add(reader.GetInt64(0));
+                    if (reader.GetInt16(1) == (short)JobState.Available)
+                    {
+                        woken.Add(reader.GetString(2));
+                    }
                 }
             }
+
+            _listener.Publish(woken);
 
             // A job named twice in one call changes once: the first mention is the one reported applied.
             var answers = new bool[n];

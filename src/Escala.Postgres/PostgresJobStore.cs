@@ -105,7 +105,7 @@ public sealed partial class PostgresJobStore : IJobStore
         {
             return await body();
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException)
+        catch (NpgsqlException ex) when (IsConnectionLost(ex))
         {
             _dataSource.Clear();
             throw;
@@ -118,19 +118,27 @@ public sealed partial class PostgresJobStore : IJobStore
         {
             await body();
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException)
+        catch (NpgsqlException ex) when (IsConnectionLost(ex))
         {
             _dataSource.Clear();
             throw;
         }
     }
 
+    /// <summary>
+    /// True when the failure is about the connection, not the statement: an I/O or timeout failure, or the
+    /// server saying it shuts down or refuses connections (SQLSTATE classes 08 and 57).
+    /// </summary>
+    private static bool IsConnectionLost(NpgsqlException ex) =>
+        ex is not PostgresException pg || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57", StringComparison.Ordinal);
+
     private NpgsqlBatchCommand Notify(string[] queues) =>
-        new("SELECT pg_notify(@channel, q) FROM unnest(@queues::text[]) AS q")
+        new("SELECT pg_notify(@channel, @origin || q) FROM unnest(@queues::text[]) AS q")
         {
             Parameters =
             {
                 new NpgsqlParameter("channel", _channel),
+                new NpgsqlParameter("origin", _listener.Origin),
                 new NpgsqlParameter("queues", queues),
             },
         };

@@ -21,28 +21,28 @@ internal static class AdmittedLease
     {
         var admission = request.Admission;
         var nowMs = Instants.ToMs(request.Now);
+        var (paused, halfOpen) = PausedResources(context, nowMs);
         var planner = new AdmissionPlanner(
             admission,
             RunningByResource(context, admission),
             StartsInWindow(context, admission, nowMs),
-            PausedResources(context, nowMs),
+            paused,
             admission.TenantConcurrency is null ? new Dictionary<string, long>() : RunningByTenant(context, request.Queue),
-            request.Now);
+            request.Now,
+            halfOpen);
 
-        var leased = new List<Job>(request.Max);
+        List<Job> leased = [];
         var window = Math.Max(request.Max * 4, 64);
         using var candidates = CandidateQuery(context, request.Queue, planner, window);
-        var lease = context.Prepared(JobSql.LeaseOne)
-            .Set("$now", nowMs).Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor));
+        var admitted = new List<long>(request.Max);
         (long Priority, long RunAt, long Id)? after = null;
-        for (var pass = 0; pass < MaxWindows && leased.Count < request.Max; pass++)
+        for (var pass = 0; pass < MaxWindows && admitted.Count < request.Max; pass++)
         {
             candidates.Set("$after_priority", after?.Priority).Set("$after_run_at", after?.RunAt).Set("$after_id", after?.Id);
-            var admitted = new List<long>();
             var seen = 0;
             using (var reader = candidates.ExecuteReader())
             {
-                while (reader.Read() && leased.Count + admitted.Count < request.Max)
+                while (reader.Read() && admitted.Count < request.Max)
                 {
                     seen++;
                     after = (reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(0));
@@ -54,15 +54,18 @@ internal static class AdmittedLease
                 }
             }
 
-            foreach (var id in admitted)
-            {
-                leased.Add(JobRows.ReadOne(lease.Set("$id", id))!);
-            }
-
             if (seen < window)
             {
                 break;
             }
+        }
+
+        if (admitted.Count > 0)
+        {
+            leased = JobRows.ReadAll(context.Prepared(JobSql.LeaseIds)
+                .Set("$ids", "[" + string.Join(',', admitted) + "]").Set("$now", nowMs)
+                .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));
+            leased.Sort(LeaseOrder.Instance);
         }
 
         RecordStarts(context, planner.AdmittedRateStarts, nowMs);
@@ -137,16 +140,26 @@ internal static class AdmittedLease
         return starts;
     }
 
-    private static Dictionary<string, DateTimeOffset> PausedResources(WriteContext context, long nowMs)
+    /// <summary>Pauses in force, and resources whose breaker pause expired with no success since (half-open).</summary>
+    private static (Dictionary<string, DateTimeOffset> Paused, HashSet<string> HalfOpen) PausedResources(WriteContext context, long nowMs)
     {
         var paused = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var halfOpen = new HashSet<string>(StringComparer.Ordinal);
         using var reader = context.Prepared(JobSql.PausedResources).Set("$now", nowMs).ExecuteReader();
         while (reader.Read())
         {
-            paused[reader.GetString(0)] = Instants.FromMs(reader.GetInt64(1));
+            var until = reader.GetInt64(1);
+            if (until > nowMs)
+            {
+                paused[reader.GetString(0)] = Instants.FromMs(until);
+            }
+            else
+            {
+                halfOpen.Add(reader.GetString(0));
+            }
         }
 
-        return paused;
+        return (paused, halfOpen);
     }
 
     private static Dictionary<string, long> RunningByTenant(WriteContext context, string queue)

@@ -42,6 +42,14 @@ public sealed partial class SqliteJobStore
             .ExecuteNonQuery(), ct);
 
     /// <inheritdoc/>
+    public Task<bool> CloseBreakerAsync(string resource, DateTimeOffset now, CancellationToken ct) =>
+        _writer.WriteAsync(context =>
+        {
+            var closed = context.Prepared(JobSql.CloseBreaker).Set("$name", resource).Set("$now", Instants.ToMs(now)).ExecuteNonQuery() > 0;
+            return closed;
+        }, ct);
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ResourceUsage>> GetResourceUsageAsync(DateTimeOffset now, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<ResourceUsage>>(connection =>
         {

@@ -17,7 +17,8 @@ public sealed partial class SqliteJobStore
             return Task.FromResult<IReadOnlyList<InsertResult>>([]);
         }
 
-        return _writer.WriteAsync<IReadOnlyList<InsertResult>>(context => Insert(context, jobs, now), ct);
+        ct.ThrowIfCancellationRequested();
+        return _inserts.InsertAsync(jobs, now, ct);
     }
 
     /// <inheritdoc/>
@@ -126,57 +127,4 @@ public sealed partial class SqliteJobStore
 
             return byQueue.Select(pair => new QueueCounts(pair.Key, pair.Value)).ToList();
         }, ct);
-
-    private static List<InsertResult> Insert(WriteContext context, IReadOnlyList<NewJob> jobs, DateTimeOffset now)
-    {
-        var nowMs = Instants.ToMs(now);
-        var insert = context.Prepared(JobSql.Insert).Set("$now", nowMs);
-        var results = new List<InsertResult>(jobs.Count);
-        foreach (var job in jobs)
-        {
-            var runAtMs = Instants.ToMs(job.RunAt);
-            var state = runAtMs > nowMs ? JobState.Scheduled : JobState.Available;
-            var resources = ResourceText.Format(job.Resources);
-            var id = insert
-                .Set("$tenant", job.Tenant).Set("$queue", job.Queue).Set("$kind", job.Kind).Set("$args", job.Args)
-                .Set("$priority", job.Priority).Set("$state", (int)state).Set("$max_attempts", job.MaxAttempts)
-                .Set("$run_at", runAtMs).Set("$key", job.IdempotencyKey).Set("$resources", resources)
-                .Set("$timeout_ms", (long?)job.Timeout?.TotalMilliseconds).Set("$backoff_ms", (long?)job.Backoff?.TotalMilliseconds)
-                .ExecuteScalar();
-            if (id is null)
-            {
-                var existing = JobRows.ReadOne(context.Prepared(JobSql.SelectByKey).Set("$tenant", job.Tenant).Set("$key", job.IdempotencyKey))
-                    ?? throw new InvalidOperationException($"Job insert conflicted but no job has idempotency key '{job.IdempotencyKey}'.");
-                results.Add(new InsertResult(existing, Created: false));
-                continue;
-            }
-
-            if (state == JobState.Available)
-            {
-                context.Wake(job.Queue);
-            }
-
-            results.Add(new InsertResult(
-                new Job
-                {
-                    Id = (long)id,
-                    Tenant = job.Tenant,
-                    Queue = job.Queue,
-                    Kind = job.Kind,
-                    Args = job.Args,
-                    Priority = job.Priority,
-                    State = state,
-                    MaxAttempts = job.MaxAttempts,
-                    CreatedAt = Instants.FromMs(nowMs),
-                    RunAt = Instants.FromMs(runAtMs),
-                    IdempotencyKey = job.IdempotencyKey,
-                    Resources = ResourceText.Parse(resources),
-                    Timeout = job.Timeout is null ? null : TimeSpan.FromMilliseconds((long)job.Timeout.Value.TotalMilliseconds),
-                    Backoff = job.Backoff is null ? null : TimeSpan.FromMilliseconds((long)job.Backoff.Value.TotalMilliseconds),
-                },
-                Created: true));
-        }
-
-        return results;
-    }
 }

@@ -86,7 +86,7 @@ public sealed partial class SqliteJobStore
             return [];
         }
 
-        if (!request.Admission.IsNone)
+        if (!request.Admission.IsNone && (request.Admission.TenantConcurrency is not null || HasGovernedJobs(context, request.Queue)))
         {
             return AdmittedLease.Run(context, request);
         }
@@ -98,6 +98,10 @@ public sealed partial class SqliteJobStore
         jobs.Sort(LeaseOrder.Instance);
         return jobs;
     }
+
+    /// <summary>True when the queue has an available job that needs a resource; else admission has nothing to decide.</summary>
+    private static bool HasGovernedJobs(WriteContext context, string queue) =>
+        (long)context.Prepared(JobSql.HasGovernedJobs).Set("$queue", queue).ExecuteScalar()! != 0;
 
     private static bool Complete(WriteContext context, Completion completion, long nowMs)
     {

@@ -1,3 +1,4 @@
+using Escala.Sqlite.Inserts;
 using Escala.Sqlite.Migrations;
 using Escala.Sqlite.Sql;
 using Escala.Sqlite.Writer;
@@ -17,6 +18,7 @@ public sealed partial class SqliteJobStore : IJobStore
 
     private readonly SqliteConnection _writeConnection;
     private readonly SqliteWriter _writer;
+    private readonly InsertCombiner _inserts;
     private readonly string _readConnectionString;
     private readonly Lock _subscribersLock = new();
     private Subscription[] _subscribers = [];
@@ -53,6 +55,7 @@ public sealed partial class SqliteJobStore : IJobStore
         }
 
         _writer = new SqliteWriter(_writeConnection, options.MaxGroup, Wake);
+        _inserts = new InsertCombiner(_writer);
     }
 
     /// <inheritdoc/>

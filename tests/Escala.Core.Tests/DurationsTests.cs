@@ -13,6 +13,9 @@ public sealed class DurationsTests
         { "1m30s", TimeSpan.FromSeconds(90) },
         { "1h2m3s4ms", new TimeSpan(0, 1, 2, 3, 4) },
         { "1.5s", TimeSpan.FromMilliseconds(1500) },
+        { "0.57s", TimeSpan.FromMilliseconds(570) },
+        { "0.41s", TimeSpan.FromMilliseconds(410) },
+        { "0.69m", TimeSpan.FromSeconds(41.4) },
         { "0s", TimeSpan.Zero },
         { "  10s ", TimeSpan.FromSeconds(10) },
     };
@@ -70,6 +73,7 @@ public sealed class DurationsTests
     [InlineData("1m30s")]
     [InlineData("1d2h3m4s5ms")]
     [InlineData("0.5ms")]
+    [InlineData("570ms")]
     public void Format_ParsedText_RoundTrips(string text)
     {
         Assert.Equal(text, Durations.Format(Durations.Parse(text)));

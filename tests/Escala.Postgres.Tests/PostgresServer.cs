@@ -40,11 +40,14 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    /// <summary>The maintenance connection, unpooled so a server restart leaves no stale connection behind.</summary>
+    private string AdminConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString;
+
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "escala_test_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(ConnectionString))
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
@@ -58,7 +61,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
         await cmd.ExecuteNonQueryAsync();

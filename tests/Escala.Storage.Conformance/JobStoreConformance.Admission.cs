@@ -152,4 +152,31 @@ public abstract partial class JobStoreConformance
         Assert.Equal("breaker open", usage["ocr"].PauseReason);
         Assert.Null((await Store.GetResourceUsageAsync(T0.AddMinutes(2), Ct)).Single(resource => resource.Name == "ocr").PausedUntil);
     }
+
+    [Fact]
+    public async Task Admission_BreakerPauseExpired_HalfOpenAdmitsOnlyProbesUntilClosed()
+    {
+        await InsertAsync(Jobs(6, ["llm"]));
+        var admission = Limits(Limit("llm", concurrency: 5) with { Probes = 2 });
+        await Store.PauseResourceAsync("llm", T0.AddSeconds(30), BreakerPause.Reason, Ct);
+
+        Assert.Empty(await LeaseAsync(max: 10, now: T0.AddSeconds(29), admission: admission));
+        Assert.False(await Store.CloseBreakerAsync("llm", T0.AddSeconds(29), Ct));
+        var probes = await LeaseAsync(max: 10, now: T0.AddSeconds(31), admission: admission);
+        Assert.Equal(2, probes.Count);
+        Assert.Empty(await LeaseAsync(max: 10, now: T0.AddSeconds(32), admission: admission));
+
+        Assert.True(await Store.CloseBreakerAsync("llm", T0.AddSeconds(33), Ct));
+        Assert.False(await Store.CloseBreakerAsync("llm", T0.AddSeconds(33), Ct));
+        Assert.Equal(3, (await LeaseAsync(max: 10, now: T0.AddSeconds(34), admission: admission)).Count);
+    }
+
+    [Fact]
+    public async Task CloseBreaker_OtherPauseReason_LeavesPauseAlone()
+    {
+        await Store.PauseResourceAsync("llm", T0.AddSeconds(30), "dependency asked to retry later (429)", Ct);
+
+        Assert.False(await Store.CloseBreakerAsync("llm", T0.AddMinutes(1), Ct));
+        Assert.Equal(T0.AddSeconds(30), (await Store.GetResourceUsageAsync(T0, Ct)).Single(resource => resource.Name == "llm").PausedUntil);
+    }
 }

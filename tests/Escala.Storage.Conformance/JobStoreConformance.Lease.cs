@@ -14,9 +14,13 @@ public abstract partial class JobStoreConformance
         var highEarly = await InsertOneAsync(NewJob(priority: 5, runAt: T0.AddSeconds(-20)));
         var highLateTwin = await InsertOneAsync(NewJob(priority: 5, runAt: T0.AddSeconds(-10)));
 
-        var leased = await LeaseAsync(max: 10);
+        var first = await LeaseAsync(max: 1);
+        var rest = await LeaseAsync(max: 2);
+        var last = await LeaseAsync(max: 10);
 
-        Assert.Equal([highEarly.Id, highLate.Id, highLateTwin.Id, low.Id], leased.Select(job => job.Id));
+        Assert.Equal([highEarly.Id], first.Select(job => job.Id));
+        Assert.Equal([highLate.Id, highLateTwin.Id], rest.Select(job => job.Id));
+        Assert.Equal([low.Id], last.Select(job => job.Id));
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
         _client = client;
         _time = time;
         _logger = logger;
-        _completer = new JobCompleter(store, signals, time, logger);
+        var governed = settings.Resources.Count > 0 || settings.Queues.Values.Any(q => q.TenantConcurrency is not null);
+        _completer = new JobCompleter(store, signals, time, logger, governed ? WakeProducers : null);
         _runner = new JobRunner(handlers, _completer, governor, store, signals, metrics, time, logger);
         _keeper = new LeaseKeeper(_runner, store, settings, time, logger);
         foreach (var queue in settings.Queues.Values.Where(q => !q.External).OrderBy(q => q.Name, StringComparer.Ordinal))
@@ -118,6 +119,15 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
 
         await _hardStop.CancelAsync();
         await _keeperTask;
+    }
+
+    /// <summary>Completions were committed: slots they held are free cluster-wide, so every producer leases again.</summary>
+    private void WakeProducers()
+    {
+        foreach (var producer in _producers)
+        {
+            producer.Wake();
+        }
     }
 
     private void OnCancelRequested(long jobId) => _runner.Stop(jobId, StopReason.Cancelled);

@@ -21,9 +21,15 @@ internal sealed class JobCompleter
     private readonly JobSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action? _stored;
 
-    public JobCompleter(IJobStore store, JobSignals signals, TimeProvider time, ILogger logger)
+    /// <param name="stored">
+    /// Called after each batch is committed: slots of governed resources and tenant caps are free in the store
+    /// only now, so this is when producers held back by admission should lease again.
+    /// </param>
+    public JobCompleter(IJobStore store, JobSignals signals, TimeProvider time, ILogger logger, Action? stored = null)
     {
+        _stored = stored;
         _store = store;
         _signals = signals;
         _time = time;
@@ -50,6 +56,7 @@ internal sealed class JobCompleter
                 }
 
                 await StoreAsync(batch, hardStop);
+                _stored?.Invoke();
                 foreach (var completion in batch)
                 {
                     _signals.Signal(completion.Lease.JobId);

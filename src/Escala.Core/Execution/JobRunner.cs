@@ -86,6 +86,9 @@ internal sealed class JobRunner
         var started = Stopwatch.GetTimestamp();
         var queue = run.Producer.Queue;
         var timeout = job.Timeout ?? queue.Timeout;
+        using var activity = EscalaTracing.Source.StartActivity("job " + job.Kind);
+        activity?.SetTag("escala.job.id", job.Id).SetTag("escala.queue", job.Queue).SetTag("escala.attempt", job.Attempt);
+        using var scope = _logger.BeginScope(new JobLogScope(job));
         Log.JobStarted(_logger, job.Id, job.Queue, job.Kind, job.Attempt);
         JobOutcome outcome;
         var transient = false;
@@ -157,6 +160,7 @@ internal sealed class JobRunner
             case JobOutcome.Failed failed:
                 _metrics.Failed(job.Queue, job.Kind, elapsed, failed.RetryAt is not null);
                 _governor.Record(job, transient, retryAfter);
+                activity?.SetStatus(ActivityStatusCode.Error, failed.Error.Kind);
                 Log.JobFailed(_logger, job.Id, job.Attempt, failed.Error.Kind,
                     failed.RetryAt is { } at ? $"retry at {at:O}" : "dead", failed.Error.Message);
                 break;

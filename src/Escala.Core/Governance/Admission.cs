@@ -26,6 +26,12 @@ public sealed record Admission
 /// <param name="Gate">The breaker's word: closed admits, open admits nothing, half-open admits a few probes.</param>
 public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rate, BreakerGate Gate)
 {
+    /// <summary>
+    /// Probes the resource's breaker lets through when half-open cluster-wide (its breaker pause expired in the
+    /// store with no success since). Defaults to 1.
+    /// </summary>
+    public int Probes { get; init; } = 1;
+
     /// <summary>The concurrency in force: the breaker's probe count when half-open, nothing when open.</summary>
     public int? EffectiveConcurrency => Gate.State switch
     {
@@ -38,7 +44,10 @@ public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rat
 /// <summary>At most <paramref name="Permits"/> starts in any window of length <paramref name="Per"/>.</summary>
 public sealed record RateLimit(int Permits, TimeSpan Per)
 {
-    public override string ToString() => $"{Permits}/{Durations.Format(Per)}";
+    public override string ToString() => Per == TimeSpan.FromSeconds(1) ? $"{Permits}/s"
+        : Per == TimeSpan.FromMinutes(1) ? $"{Permits}/min"
+        : Per == TimeSpan.FromHours(1) ? $"{Permits}/h"
+        : $"{Permits}/{Durations.Format(Per)}";
 }
 
 public enum BreakerState

@@ -21,13 +21,18 @@ public sealed class AdmissionPlanner
     /// <param name="pausedUntil">Cluster-wide pauses by resource (only those still in force matter).</param>
     /// <param name="runningByTenant">Running jobs per tenant in the queue (needed only with a tenant cap).</param>
     /// <param name="now">The lease's clock.</param>
+    /// <param name="halfOpen">
+    /// Resources whose cluster-wide breaker pause (<see cref="BreakerPause.Reason"/>) has expired with no success
+    /// since: half-open for the whole cluster, so they admit at most their <see cref="ResourceLimit.Probes"/> at once.
+    /// </param>
     public AdmissionPlanner(
         Admission admission,
         IReadOnlyDictionary<string, long> runningByResource,
         IReadOnlyDictionary<string, int> startsInWindow,
         IReadOnlyDictionary<string, DateTimeOffset> pausedUntil,
         IReadOnlyDictionary<string, long> runningByTenant,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlySet<string>? halfOpen = null)
     {
         _admission = admission;
         foreach (var (name, limit) in admission.Resources)
@@ -36,6 +41,11 @@ public sealed class AdmissionPlanner
             if (limit.EffectiveConcurrency is { } concurrency)
             {
                 room = Math.Max(0, concurrency - runningByResource.GetValueOrDefault(name));
+            }
+
+            if (halfOpen is not null && halfOpen.Contains(name))
+            {
+                room = Math.Min(room, Math.Max(0, limit.Probes - runningByResource.GetValueOrDefault(name)));
             }
 
             if (limit.Rate is { } rate)

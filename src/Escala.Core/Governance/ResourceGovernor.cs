@@ -13,12 +13,16 @@ namespace Escala.Governance;
 /// </summary>
 public sealed class ResourceGovernor
 {
+    /// <summary>Least time between two store writes that end a cluster-wide half-open after successes.</summary>
+    private static readonly TimeSpan StoreCloseInterval = TimeSpan.FromSeconds(1);
+
     private readonly EscalaSettings _settings;
     private readonly IJobStore _store;
     private readonly EscalaMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Breaker> _breakers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _nextStoreClose = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private Dictionary<string, Admission> _admissions = new(StringComparer.Ordinal);
     private int _gateVersion;
@@ -107,6 +111,7 @@ public sealed class ResourceGovernor
 
             BreakerState? changed;
             DateTimeOffset openUntil;
+            var closeInStore = false;
             lock (_lock)
             {
                 if (!_breakers.TryGetValue(resource, out var breaker))
@@ -120,6 +125,19 @@ public sealed class ResourceGovernor
                 {
                     _gateVersion++;
                 }
+
+                // Another node's breaker may have left the resource half-open in the store: a success here ends
+                // that too. Tried at once when this node's own breaker closes, else at most once a second.
+                if (!transientFailure && (changed == BreakerState.Closed || now >= _nextStoreClose.GetValueOrDefault(resource)))
+                {
+                    _nextStoreClose[resource] = now + StoreCloseInterval;
+                    closeInStore = true;
+                }
+            }
+
+            if (closeInStore)
+            {
+                _ = CloseInStoreAsync(resource, now);
             }
 
             if (changed is { } state)
@@ -129,7 +147,7 @@ public sealed class ResourceGovernor
                 if (state == BreakerState.Open)
                 {
                     Log.BreakerOpened(_logger, resource, openUntil - now);
-                    Pause(resource, openUntil, "breaker open");
+                    Pause(resource, openUntil, BreakerPause.Reason);
                 }
                 else
                 {
@@ -170,13 +188,29 @@ public sealed class ResourceGovernor
         }
     }
 
+    private async Task CloseInStoreAsync(string resource, DateTimeOffset now)
+    {
+        try
+        {
+            if (await _store.CloseBreakerAsync(resource, now, CancellationToken.None))
+            {
+                Log.BreakerChanged(_logger, resource, "closed (cluster-wide)");
+            }
+        }
+        catch (Exception ex)
+        {
+            // The next success tries again.
+            Log.StoreFailed(_logger, ex, "breaker close", TimeSpan.Zero);
+        }
+    }
+
     private Admission Build(QueueSettings queue, DateTimeOffset now)
     {
         var limits = new Dictionary<string, ResourceLimit>(StringComparer.Ordinal);
         foreach (var (name, resource) in _settings.Resources)
         {
             var gate = _breakers.TryGetValue(name, out var breaker) ? breaker.Gate(now) : BreakerGate.Closed;
-            limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate);
+            limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1 };
         }
 
         return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency };

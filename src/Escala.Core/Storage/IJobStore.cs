@@ -87,6 +87,14 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Holds back every job needing <paramref name="resource"/> until <paramref name="until"/>, cluster-wide (breaker open, 429 Retry-After).</summary>
     Task PauseResourceAsync(string resource, DateTimeOffset until, string reason, CancellationToken ct);
 
+    /// <summary>
+    /// Ends the cluster-wide half-open state of <paramref name="resource"/>: a pause whose reason is
+    /// <see cref="Governance.BreakerPause.Reason"/> and that expired by <paramref name="now"/> is marked
+    /// <see cref="Governance.BreakerPause.ClosedReason"/>. A pause still in force, or any other pause, is left alone.
+    /// Returns true when a half-open breaker was closed.
+    /// </summary>
+    Task<bool> CloseBreakerAsync(string resource, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>What the store knows of each resource: jobs running and waiting, rate tokens, pauses.</summary>
     Task<IReadOnlyList<ResourceUsage>> GetResourceUsageAsync(DateTimeOffset now, CancellationToken ct);
 

@@ -38,31 +38,10 @@ public static class ClusterEndpoints
                     breaker,
                     pausedUntil = paused,
                     pauseReason = paused is null ? null : u!.PauseReason,
-                    waitingReason = WaitingReason(r, u, breaker, paused),
+                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now),
                 };
             }),
         });
-    }
-
-    /// <summary>Why jobs needing the resource wait, in words, or null when nothing holds them.</summary>
-    private static string? WaitingReason(ResourceSettings resource, ResourceUsage? usage, string? breaker, DateTimeOffset? paused)
-    {
-        if (breaker == "open" || (paused is not null && usage?.PauseReason == "breaker open"))
-        {
-            return $"waiting: resource {resource.Name}, breaker open";
-        }
-
-        if (paused is not null)
-        {
-            return $"waiting: resource {resource.Name}, paused ({usage!.PauseReason})";
-        }
-
-        if (resource.Concurrency is { } limit && usage is { } u && u.Running >= limit && u.Waiting > 0)
-        {
-            return $"waiting: resource {resource.Name}, concurrency limit {limit} reached";
-        }
-
-        return null;
     }
 
     private static async Task<IResult> NodesAsync(IJobStore store, EscalaSettings settings, TimeProvider time, CancellationToken ct)

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Escala.Client;
+using Escala.Configuration;
+using Escala.Governance;
 using Escala.Jobs;
+using Escala.Storage;
 
 namespace Escala.Server.Api;
 
@@ -15,6 +18,9 @@ public static class EventsEndpoint
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often a waiting job's reason is read again (one resource-usage read) to report its changes.</summary>
+    private static readonly TimeSpan WaitingRecheck = TimeSpan.FromSeconds(2);
+
     /// <summary>Longest stream unless <c>?maxDuration=</c> asks for less (reference doc 3: 5 minutes).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(5);
 
@@ -25,8 +31,11 @@ public static class EventsEndpoint
         return v1;
     }
 
-    private static async Task StreamAsync(HttpContext http, JobClient client, JobSignals signals, TimeProvider time, long id, string? maxDuration, CancellationToken ct)
+    private static async Task StreamAsync(HttpContext http, JobClient client, JobSignals signals, TimeProvider time, IJobStore store,
+        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
     {
+        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
+
         var limit = MaxDuration;
         if (maxDuration is not null && (!Durations.TryParse(maxDuration, out limit) || limit <= TimeSpan.Zero))
         {
@@ -48,13 +57,15 @@ public static class EventsEndpoint
         response.Headers["X-Accel-Buffering"] = "no";
         var deadline = time.GetUtcNow() + limit;
         var lastBeat = time.GetUtcNow();
-        await SendAsync(response, "state", job, ct);
+        var waiting = await Waiting(job);
+        var waitingCheckedAt = time.GetUtcNow();
+        await SendAsync(response, "state", job, waiting, ct);
         while (!job.State.IsFinal())
         {
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
-                await SendAsync(response, "timeout", job, ct);
+                await SendAsync(response, "timeout", job, waiting, ct);
                 return;
             }
 
@@ -68,13 +79,27 @@ public static class EventsEndpoint
 
             if (next.State != job.State || next.Attempt != job.Attempt)
             {
-                await SendAsync(response, next.State.IsFinal() ? "done" : "state", next, ct);
+                waiting = await Waiting(next);
+                waitingCheckedAt = time.GetUtcNow();
+                await SendAsync(response, next.State.IsFinal() ? "done" : "state", next, waiting, ct);
                 lastBeat = time.GetUtcNow();
             }
             else if (next.Progress != job.Progress)
             {
-                await SendAsync(response, "progress", next, ct);
+                await SendAsync(response, "progress", next, null, ct);
                 lastBeat = time.GetUtcNow();
+            }
+            else if (next.State == JobState.Available && time.GetUtcNow() - waitingCheckedAt >= WaitingRecheck)
+            {
+                // A breaker opened or closed, a pause ended, a slot freed: say so while the job still waits.
+                waitingCheckedAt = time.GetUtcNow();
+                var reason = await Waiting(next);
+                if (reason != waiting)
+                {
+                    waiting = reason;
+                    await SendAsync(response, "waiting", next, waiting, ct);
+                    lastBeat = time.GetUtcNow();
+                }
             }
             else if (time.GetUtcNow() - lastBeat >= KeepAlive)
             {
@@ -87,9 +112,9 @@ public static class EventsEndpoint
         }
     }
 
-    private static async Task SendAsync(HttpResponse response, string name, Job job, CancellationToken ct)
+    private static async Task SendAsync(HttpResponse response, string name, Job job, string? waiting, CancellationToken ct)
     {
-        var data = JsonSerializer.Serialize(JobDto.From(job), JsonOptions.Api);
+        var data = JsonSerializer.Serialize(JobDto.From(job) with { WaitingReason = waiting }, JsonOptions.Api);
         await response.WriteAsync($"event: {name}\nid: {job.Id}-{job.Attempt}-{job.State.ToWire()}\ndata: {data}\n\n", ct);
         await response.Body.FlushAsync(ct);
     }

@@ -26,6 +26,12 @@ public sealed record JobDto
     public IReadOnlyList<AttemptError> Errors { get; init; } = [];
     public bool CancelRequested { get; init; }
 
+    /// <summary>
+    /// Why an available job is not running yet ("waiting: resource llm, breaker open"); only on single-job reads
+    /// and events, null in lists and when nothing holds the job back.
+    /// </summary>
+    public string? WaitingReason { get; init; }
+
     public static JobDto From(Job job) => new()
     {
         Id = job.Id,

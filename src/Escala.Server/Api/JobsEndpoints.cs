@@ -1,5 +1,6 @@
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
 
@@ -55,13 +56,20 @@ public static class JobsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, EscalaSettings settings, long id, string? wait, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, EscalaSettings settings, IJobStore store, ResourceGovernor governor,
+        TimeProvider time, long id, string? wait, CancellationToken ct)
     {
         var waitFor = ParseWait(wait, settings);
         var job = waitFor > TimeSpan.Zero
             ? await client.WaitAsync(http.Tenant(), id, waitFor, ct)
             : await client.GetAsync(http.Tenant(), id, ct);
-        return job is null ? Problems.NotFound($"Job {id}") : Results.Ok(JobDto.From(job));
+        if (job is null)
+        {
+            return Problems.NotFound($"Job {id}");
+        }
+
+        var reason = await ResourceWaiting.ForJobAsync(job, store, settings, governor, time.GetUtcNow(), ct);
+        return Results.Ok(JobDto.From(job) with { WaitingReason = reason });
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, JobClient client, string? queue, string? state, string? kind, long? cursor, int? limit, CancellationToken ct)

@@ -19,9 +19,11 @@ internal static class BenchCommand
         var mixed = new Option<int>("--mixed") { Description = "With --resource: percent of jobs that need the resource; the rest need none.", DefaultValueFactory = _ => 100 };
         var sleep = new Option<int>("--sleep-ms") { Description = "Jobs sleep this long instead of returning at once (shows slot use under a limit).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var url = new Option<string?>("--url") { Description = "Instead of an in-process node, drive a running node at this URL over HTTP (batch submits of --batch jobs)." };
+        var queue = new Option<string>("--queue") { Description = "With --url: the queue to use.", DefaultValueFactory = _ => "default" };
         var command = new Command("bench", "Measure submit rate, end-to-end jobs/s, lease latency and peak RSS on an in-process node.")
         {
-            store, jobs, producers, batch, concurrency, trickle, duration, resources, mixed, sleep, json,
+            store, jobs, producers, batch, concurrency, trickle, duration, resources, mixed, sleep, json, url, queue,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +39,8 @@ internal static class BenchCommand
                 Resource = parse.GetValue(resources),
                 MixedPercent = parse.GetValue(mixed),
                 SleepMs = parse.GetValue(sleep),
+                Url = parse.GetValue(url),
+                Queue = parse.GetValue(queue)!,
             };
             var error = options.Validate();
             if (error is not null)
@@ -45,7 +49,7 @@ internal static class BenchCommand
                 return 2;
             }
 
-            var result = await BenchRunner.RunAsync(options, ct);
+            var result = options.Url is null ? await BenchRunner.RunAsync(options, ct) : await RemoteBench.RunAsync(options, ct);
             Console.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToTable());
             return 0;
         });
@@ -66,6 +70,8 @@ internal sealed record BenchOptions
     public string? Resource { get; init; }
     public int MixedPercent { get; init; }
     public int SleepMs { get; init; }
+    public string? Url { get; init; }
+    public string Queue { get; init; } = "default";
 
     public (string Name, int Limit)? ParsedResource
     {
@@ -91,5 +97,7 @@ internal sealed record BenchOptions
         : Trickle is < 1 ? "--trickle must be at least 1 job/s."
         : Resource is not null && ParsedResource is null ? "--resource must look like name=limit, e.g. llm=10."
         : MixedPercent is < 0 or > 100 ? "--mixed must be 0..100."
+        : Url is not null && !Uri.TryCreate(Url, UriKind.Absolute, out _) ? "--url must be an absolute URL such as http://127.0.0.1:8080."
+        : Url is not null && (Trickle is not null || Resource is not null) ? "--url measures throughput only: drop --trickle and --resource."
         : null;
 }

@@ -5,7 +5,7 @@ using Escala.Server.Hosting;
 
 namespace Escala.Server.Cli;
 
-/// <summary>The <c>escala</c> command line: serve, submit, status, bench.</summary>
+/// <summary>The <c>escala</c> command line: serve, submit, status, bench, loadtest.</summary>
 public static class EscalaCli
 {
     public static Task<int> RunAsync(string[] args)
@@ -16,6 +16,7 @@ public static class EscalaCli
             ClientCommands.Submit(),
             ClientCommands.Status(),
             BenchCommand.Create(),
+            LoadTest.LoadTestCommand.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.

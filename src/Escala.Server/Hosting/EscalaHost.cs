@@ -64,6 +64,18 @@ public static class EscalaHost
         try
         {
             options = built.Get<EscalaOptions>() ?? new EscalaOptions();
+
+            // The binder silently drops a dictionary entry whose value fails to convert (a queue with
+            // "Concurrency": "many" would vanish). Bound on its own, the same entry throws naming the key.
+            foreach (var queue in built.GetSection(nameof(EscalaOptions.Queues)).GetChildren())
+            {
+                queue.Get<QueueOptions>();
+            }
+
+            foreach (var resource in built.GetSection(nameof(EscalaOptions.Resources)).GetChildren())
+            {
+                resource.Get<ResourceOptions>();
+            }
         }
         catch (InvalidOperationException ex)
         {
@@ -79,6 +91,8 @@ public static class EscalaHost
     {
         var (settings, configuration) = LoadSettings(serve);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
         builder.WebHost.ConfigureKestrel(k =>
@@ -131,7 +145,11 @@ public static class EscalaHost
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealth();
-        app.MapEscalaApi();
+        if (NodeRoles.ServesApi(settings.Role))
+        {
+            app.MapEscalaApi();
+        }
+
         return app;
     }
 

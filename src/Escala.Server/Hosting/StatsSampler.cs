@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Escala.Configuration;
 using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
@@ -15,14 +16,17 @@ public sealed class StatsSampler : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private readonly IJobStore _store;
+    private readonly EscalaSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<StatsSampler> _logger;
     private volatile IReadOnlyList<QueueCounts> _queues = [];
     private volatile IReadOnlyList<ResourceUsage> _resources = [];
+    private volatile int _nodes;
 
-    public StatsSampler(IJobStore store, EscalaMetrics metrics, EscalaWorker worker, ResourceGovernor governor, TimeProvider time, ILogger<StatsSampler> logger)
+    public StatsSampler(IJobStore store, EscalaSettings settings, EscalaMetrics metrics, EscalaWorker worker, ResourceGovernor governor, TimeProvider time, ILogger<StatsSampler> logger)
     {
         _store = store;
+        _settings = settings;
         _time = time;
         _logger = logger;
         var meter = metrics.Meter;
@@ -35,6 +39,7 @@ public sealed class StatsSampler : BackgroundService
             new Measurement<long>(r.Waiting, new KeyValuePair<string, object?>(EscalaMeter.TagResource, r.Name))), "{job}", "Available jobs waiting for the resource.");
         meter.CreateObservableGauge(EscalaMeter.BreakerState, () => governor.BreakerStates().Select(b =>
             new Measurement<int>((int)b.Value, new KeyValuePair<string, object?>(EscalaMeter.TagResource, b.Key))), null, "0 closed, 1 open, 2 half-open.");
+        meter.CreateObservableGauge(EscalaMeter.Nodes, () => _nodes, "{node}", "Live nodes in the registry.");
     }
 
     /// <summary>The latest sample of queue counts (all tenants).</summary>
@@ -51,6 +56,7 @@ public sealed class StatsSampler : BackgroundService
                 {
                     _queues = await _store.CountByQueueAsync(null, stoppingToken);
                     _resources = await _store.GetResourceUsageAsync(_time.GetUtcNow(), stoppingToken);
+                    _nodes = (await _store.ListNodesAsync(_time.GetUtcNow() - _settings.NodeTtl, stoppingToken)).Count;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -6,7 +6,4 @@ internal static class Instants
     public static long ToMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    /// <summary>The instant as it reads back from the store (millisecond precision).</summary>
-    public static DateTimeOffset Truncate(DateTimeOffset value) => FromMs(ToMs(value));
 }

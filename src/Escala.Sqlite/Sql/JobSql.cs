@@ -24,17 +24,24 @@ internal static class JobSql
         "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 
-    /// <summary>Leases one admitted candidate.</summary>
-    public const string LeaseOne =
+    /// <summary>Leases the admitted candidates, given as a JSON array of ids.</summary>
+    public const string LeaseIds =
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
-        "leased_by = $holder, lease_expires_at = $expires WHERE id = $id AND state = 1 " +
+        "leased_by = $holder, lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) AND state = 1 " +
         "RETURNING " + JobRows.Columns;
+
+    public const string HasGovernedJobs =
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE queue = $queue AND state = 1 AND resources IS NOT NULL)";
 
     public const string RunningResources = "SELECT resources FROM jobs WHERE state = 2 AND resources IS NOT NULL";
 
     public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs WHERE state = 2 AND queue = $queue GROUP BY tenant";
 
-    public const string PausedResources = "SELECT name, paused_until FROM resources WHERE paused_until > $now";
+    public const string PausedResources =
+        "SELECT name, paused_until, pause_reason FROM resources WHERE paused_until > $now OR pause_reason = 'breaker open'";
+
+    public const string CloseBreaker =
+        "UPDATE resources SET pause_reason = 'breaker closed' WHERE name = $name AND pause_reason = 'breaker open' AND paused_until <= $now";
 
     public const string TrimStarts = "DELETE FROM resource_starts WHERE resource = $resource AND at <= $since";
 

@@ -75,34 +75,20 @@ internal sealed class SqliteWriter
 
     private void RunGroup(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes)
     {
-        try
+        // Fast path: the whole group in one transaction without savepoints (three statements fewer per
+        // operation). Operations almost never fail; when one does, the group is rolled back and run again
+        // with a savepoint per operation, so only the failing one fails.
+        if (!TryRun(group, done, wakes, isolated: false))
         {
-            Exec(Sql.Begin);
-            foreach (var op in group)
+            done.Clear();
+            wakes.Clear();
+            if (!TryRun(group, done, wakes, isolated: true))
             {
-                if (op.Cancellation.IsCancellationRequested)
-                {
-                    op.Cancel();
-                    continue;
-                }
-
-                RunInSavepoint(op, done, wakes);
+                return;
             }
-
-            Exec(Sql.Commit);
-            Interlocked.Increment(ref _transactions);
-        }
-        catch (Exception error)
-        {
-            RollBackQuietly();
-            foreach (var op in group)
-            {
-                op.Fail(error);
-            }
-
-            return;
         }
 
+        Interlocked.Increment(ref _transactions);
         if (wakes.Count > 0)
         {
             _wake(wakes);
@@ -111,6 +97,49 @@ internal sealed class SqliteWriter
         foreach (var op in done)
         {
             op.Complete();
+        }
+    }
+
+    /// <summary>Runs the group in one transaction. Isolated, a failing operation fails alone; otherwise any failure fails the try.</summary>
+    private bool TryRun(List<WriteOp> group, List<WriteOp> done, HashSet<string> wakes, bool isolated)
+    {
+        try
+        {
+            Exec(Sql.Begin);
+            foreach (var op in group)
+            {
+                if (op.Cancellation.IsCancellationRequested)
+                {
+                    op.Cancel();
+                }
+                else if (isolated)
+                {
+                    RunInSavepoint(op, done, wakes);
+                }
+                else
+                {
+                    _context.ClearWakes();
+                    op.Execute(_context);
+                    wakes.UnionWith(_context.WakeQueues);
+                    done.Add(op);
+                }
+            }
+
+            Exec(Sql.Commit);
+            return true;
+        }
+        catch (Exception error)
+        {
+            RollBackQuietly();
+            if (isolated)
+            {
+                foreach (var op in group)
+                {
+                    op.Fail(error);
+                }
+            }
+
+            return false;
         }
     }
 

@@ -86,12 +86,7 @@ public sealed class HttpJobHandler : IJobHandler
 
         foreach (var (name, value) in call.Headers)
         {
-            if (request.Headers.TryAddWithoutValidation(name, value))
-            {
-                continue;
-            }
-
-            if (request.Content is null || !IsContentHeader(request.Content.Headers, name, value))
+            if (!TryAddHeader(request, name, value))
             {
                 request.Dispose();
                 throw new PermanentJobException($"http: args.headers.{name} cannot be sent with this request.");
@@ -101,10 +96,28 @@ public sealed class HttpJobHandler : IJobHandler
         return request;
     }
 
-    private static bool IsContentHeader(HttpContentHeaders headers, string name, string value)
+    /// <summary>Adds a request header, or a content header such as Content-Type (replacing the default).</summary>
+    private static bool TryAddHeader(HttpRequestMessage request, string name, string value)
     {
-        headers.Remove(name);
-        return headers.TryAddWithoutValidation(name, value);
+        try
+        {
+            if (request.Headers.TryAddWithoutValidation(name, value))
+            {
+                return true;
+            }
+
+            if (request.Content is null)
+            {
+                return false;
+            }
+
+            request.Content.Headers.Remove(name);
+            return request.Content.Headers.TryAddWithoutValidation(name, value);
+        }
+        catch (FormatException)
+        {
+            return false; // not a valid header name
+        }
     }
 
     private static async Task<JsonElement?> ReadBodyAsync(HttpContent content, CancellationToken ct)

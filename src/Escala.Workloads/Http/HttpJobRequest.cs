@@ -14,7 +14,7 @@ internal sealed record HttpJobRequest(
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     TimeSpan Timeout)
 {
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
 
     public static HttpJobRequest Parse(JsonElement args)
     {

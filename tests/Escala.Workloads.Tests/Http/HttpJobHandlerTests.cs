@@ -63,6 +63,26 @@ public sealed class HttpJobHandlerTests : IClassFixture<EndpointServer>, IDispos
     }
 
     [Fact]
+    public async Task ExecuteAsync_ContentTypeHeader_OverridesJsonDefault()
+    {
+        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/vnd.api+json" };
+
+        var result = await RunAsync(new { url = _server.Url("/echo"), headers });
+
+        Assert.Equal("application/vnd.api+json", result.Body!.Value.GetProperty("contentType").GetString());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InvalidHeaderName_ThrowsPermanentNamingTheHeader()
+    {
+        var headers = new Dictionary<string, string> { ["Bad Header"] = "x" };
+
+        var ex = await Assert.ThrowsAsync<PermanentJobException>(() => RunAsync(new { url = _server.Url("/echo"), headers }));
+
+        Assert.Contains("args.headers.Bad Header", ex.Message);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Get_SendsNoBody()
     {
         var result = await RunAsync(new { url = _server.Url("/bodyless"), method = "GET", body = new { ignored = true } });

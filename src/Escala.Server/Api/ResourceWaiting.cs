@@ -1,0 +1,62 @@
+using Escala.Configuration;
+using Escala.Governance;
+using Escala.Jobs;
+using Escala.Storage;
+
+namespace Escala.Server.Api;
+
+/// <summary>Why jobs needing a resource wait, in words: "waiting: resource llm, breaker open".</summary>
+internal static class ResourceWaiting
+{
+    /// <summary>The reason for one resource, or null when nothing holds its jobs back.</summary>
+    public static string? Reason(ResourceSettings resource, ResourceUsage? usage, string? breaker, DateTimeOffset now)
+    {
+        var paused = usage?.PausedUntil is { } until && until > now;
+        if (breaker == "open" || (paused && usage!.PauseReason == BreakerPause.Reason))
+        {
+            return $"waiting: resource {resource.Name}, breaker open";
+        }
+
+        if (paused)
+        {
+            return $"waiting: resource {resource.Name}, paused ({usage!.PauseReason})";
+        }
+
+        if (breaker == "half_open")
+        {
+            return $"waiting: resource {resource.Name}, breaker half-open (probing)";
+        }
+
+        if (resource.Concurrency is { } limit && usage is { } u && u.Running >= limit && u.Waiting > 0)
+        {
+            return $"waiting: resource {resource.Name}, concurrency limit {limit} reached";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why an available job is not running yet, from the store's resource usage and this node's breakers; null for
+    /// jobs in other states, jobs that need no governed resource, and jobs nothing holds back. One store read.
+    /// </summary>
+    public static async Task<string?> ForJobAsync(Job job, IJobStore store, EscalaSettings settings, ResourceGovernor governor, DateTimeOffset now, CancellationToken ct)
+    {
+        if (job.State != JobState.Available || job.Resources.Count == 0 || !job.Resources.Any(settings.Resources.ContainsKey))
+        {
+            return null;
+        }
+
+        var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
+        var breakers = governor.BreakerStates();
+        foreach (var name in job.Resources)
+        {
+            if (settings.Resources.TryGetValue(name, out var resource)
+                && Reason(resource, usage.GetValueOrDefault(name), breakers.TryGetValue(name, out var state) ? ResourceGovernor.Wire(state) : null, now) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Escala.Governance.Tests;
+
+/// <summary>
+/// The PostgreSQL server the tests use: <c>ESCALA_TEST_POSTGRES</c> when set, else a throwaway cluster
+/// started with <c>scripts/postgres.sh</c> on a free loopback port and stopped at the end. Hands out
+/// fresh databases and drops them afterwards.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private string? _clusterDir;
+
+    /// <summary>Connection string of the server's maintenance database.</summary>
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("ESCALA_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            ConnectionString = configured;
+            return;
+        }
+
+        _clusterDir = Directory.CreateTempSubdirectory("escala-pg-").FullName;
+        ConnectionString = (await RunScriptAsync("start", _clusterDir, FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))).Trim();
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_clusterDir is not null)
+        {
+            await RunScriptAsync("stop", _clusterDir);
+            Directory.Delete(_clusterDir, recursive: true);
+        }
+    }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "escala_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, MaxPoolSize = 20 }.ConnectionString;
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what still uses it.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs <c>scripts/postgres.sh</c> with the given arguments; only for a server this fixture started.</summary>
+    public Task<string> ControlAsync(string verb)
+    {
+        if (_clusterDir is null)
+        {
+            throw new InvalidOperationException("The server was not started by the tests.");
+        }
+
+        var port = new NpgsqlConnectionStringBuilder(ConnectionString).Port;
+        return verb == "stop"
+            ? RunScriptAsync("stop", _clusterDir)
+            : RunScriptAsync("start", _clusterDir, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>True when the tests started the server themselves and may stop it.</summary>
+    public bool Owned => _clusterDir is not null;
+
+    private static async Task<string> RunScriptAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "postgres.sh"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"postgres.sh {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Escala.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (Escala.slnx) above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,41 @@
+using Escala.Server.Tests.Support;
+
+namespace Escala.Server.Tests.Hosting;
+
+/// <summary>
+/// <c>/metrics</c> of a real <c>escala serve</c> process. (A process of its own: with several nodes built in one
+/// test process, OpenTelemetry's meter listeners see each other's instruments and a scrape misses counters.)
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class MetricsTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task Metrics_AfterAJob_ExposeJobQueueLeaseAndHttpInstruments()
+    {
+        var config = _dir.File("escala.json");
+        await File.WriteAllTextAsync(config, """
+            { "Logging": { "LogLevel": { "Default": "Warning" } }, "Queues": { "fast": { "Concurrency": 4 } } }
+            """);
+        using var server = await ServerProcess.StartAsync(Path.Combine(_dir.Path, "data"), config);
+        using (var submit = await server.Api.PostJsonAsync("/v1/jobs?wait=5s", new { kind = "noop", queue = "fast" }))
+        {
+            Assert.Equal("completed", EscalaApi.State(await EscalaApi.ReadAsync(submit)));
+        }
+
+        var text = await Eventually.UntilAsync(
+            () => server.Http.GetStringAsync("/metrics"),
+            t => t.Contains("escala_queue_depth{", StringComparison.Ordinal) && t.Contains("escala_jobs_completed_total{", StringComparison.Ordinal),
+            "the queue depth gauge and the completed counter", TimeSpan.FromSeconds(10));
+
+        var lines = text.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("escala_jobs_completed_total{", StringComparison.Ordinal)
+            && l.Contains("queue=\"fast\"", StringComparison.Ordinal) && l.Contains("kind=\"noop\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("escala_queue_depth{", StringComparison.Ordinal) && l.Contains("queue=\"fast\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("escala_job_lease_latency_seconds_bucket{", StringComparison.Ordinal) && l.Contains("queue=\"fast\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
