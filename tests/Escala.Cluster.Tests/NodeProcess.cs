@@ -15,7 +15,8 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly string _store;
     private readonly string _role;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private Process? _process;
+    private readonly List<Process> _finished = [];
+    private volatile Process? _process;
 
     private NodeProcess(string name, string store, string role, IReadOnlyDictionary<string, string> settings, int port, string logPath)
     {
@@ -43,7 +44,21 @@ public sealed class NodeProcess : IAsyncDisposable
     public int Starts { get; private set; }
 
     /// <summary>True while the current process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    /// <remarks>Safe to call from other threads while the node restarts.</remarks>
+    public bool IsRunning
+    {
+        get
+        {
+            try
+            {
+                return _process is { HasExited: false };
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>
     /// Starts a node. <paramref name="settings"/> are configuration keys such as
@@ -171,6 +186,11 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
+        foreach (var process in _finished)
+        {
+            process.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -194,7 +214,12 @@ public sealed class NodeProcess : IAsyncDisposable
             info.Environment["ESCALA_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        _process?.Dispose();
+        // Earlier runs are disposed with the node, not now: other threads may still be asking them IsRunning.
+        if (_process is { } previous)
+        {
+            _finished.Add(previous);
+        }
+
         File.AppendAllText(LogPath, $"=== start {Starts + 1} of {Name} at {DateTime.UtcNow:O} ===\n");
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
         Starts++;
