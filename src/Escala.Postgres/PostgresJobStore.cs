@@ -39,6 +39,15 @@ public sealed partial class PostgresJobStore : IJobStore
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectTimeout.TotalSeconds);
         builder.ConnectionStringBuilder.CommandTimeout = Math.Max(1, (int)options.CommandTimeout.TotalSeconds);
+        if (!builder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        {
+            // The hot statements (lease, complete, insert) are large CTEs: prepare them once per connection
+            // instead of parsing and planning them on every call. "Max Auto Prepare=0" in the connection
+            // string turns this off (e.g. behind PgBouncer in transaction mode before 1.21).
+            builder.ConnectionStringBuilder.MaxAutoPrepare = PostgresStoreDefaults.MaxAutoPrepare;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         _dataSource = builder.Build();
         _listener = new NotifyListener(_dataSource, _channel);
         _inserts = new InsertBatcher(InsertRowsAsync, options.InsertBatch, options.InsertFlushers);

@@ -6,6 +6,9 @@ public static class PostgresStoreDefaults
     /// <summary>The schema that holds Escala's tables.</summary>
     public const string Schema = "escala";
 
+    /// <summary>Statements each connection keeps prepared (Npgsql automatic preparation), unless the connection string says otherwise.</summary>
+    public const int MaxAutoPrepare = 64;
+
     /// <summary>Most jobs grouped into one insert statement.</summary>
     public const int InsertBatch = 1000;
 

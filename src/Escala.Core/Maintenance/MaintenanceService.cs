@@ -87,6 +87,9 @@ public sealed class MaintenanceService(
                     {
                         Log.LostLeadership(logger, settings.NodeId);
                     }
+
+                    // The registry shows the change now, not at the next heartbeat (up to a third of NodeTtl later).
+                    _nextBeat = now;
                 }
 
                 IsLeader = leads;

@@ -54,6 +54,16 @@ internal static class BenchRunner
         });
         listener.Start();
 
+        // The last completion may come before the target is known (a trickle that keeps up): check on setting it too.
+        void SetTarget(long value)
+        {
+            Volatile.Write(ref target, value);
+            if (Interlocked.Read(ref completed) >= value)
+            {
+                done.TrySetResult();
+            }
+        }
+
         try
         {
             await app.StartAsync(ct);
@@ -65,8 +75,8 @@ internal static class BenchRunner
             var startCompleted = await CompletedInStoreAsync(store, ct);
 
             var result = options.Trickle is { } rate
-                ? await TrickleAsync(options, rate, client, latency, done, () => Interlocked.Exchange(ref target, long.MaxValue), v => Volatile.Write(ref target, v), ct)
-                : await ThroughputAsync(options, client, store, resource, done, v => Volatile.Write(ref target, v), ct);
+                ? await TrickleAsync(options, rate, client, latency, done, () => Interlocked.Exchange(ref target, long.MaxValue), SetTarget, ct)
+                : await ThroughputAsync(options, client, store, resource, done, SetTarget, ct);
 
             // The completed counter runs ahead of the store by one completer batch: wait until the store agrees.
             var expected = startCompleted + result.Jobs;
