@@ -78,7 +78,14 @@ internal sealed class JobCompleter
         {
             try
             {
-                await _store.CompleteAsync(batch, _time.GetUtcNow(), hardStop);
+                var write = _store.CompleteAsync(batch, _time.GetUtcNow(), hardStop);
+
+                // A store that runs writes in order (one writer) applies these completions before any lease queued
+                // from now on: waking producers here lets their next lease share this commit and see the freed
+                // resource slots, instead of waiting for the commit and a second one. The wake after the commit
+                // below stays for stores that give no such order.
+                _stored?.Invoke();
+                await write;
                 if (failingSince is { } since)
                 {
                     Log.StoreBack(_logger, "completer", _time.GetUtcNow() - since);

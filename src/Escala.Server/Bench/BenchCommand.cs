@@ -10,7 +10,7 @@ internal static class BenchCommand
     {
         var store = new Option<string?>("--store") { Description = "PostgreSQL connection string, or a SQLite directory. Defaults to a fresh temporary SQLite directory." };
         var jobs = new Option<int>("--jobs") { Description = "No-op jobs to submit.", DefaultValueFactory = _ => 100_000 };
-        var producers = new Option<int>("--producers") { Description = "Concurrent producers.", DefaultValueFactory = _ => 16 };
+        var producers = new Option<int>("--producers") { Description = "Concurrent producers (clients submitting one job at a time unless --batch).", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Jobs per submit call (1 = single submits, grouped by the store).", DefaultValueFactory = _ => 1 };
         var concurrency = new Option<int>("--concurrency") { Description = "Worker slots of the bench queue.", DefaultValueFactory = _ => 200 };
         var trickle = new Option<int?>("--trickle") { Description = "Instead: submit this many jobs per second, one at a time, and measure start latency." };
