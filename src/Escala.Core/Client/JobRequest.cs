@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Escala.Client;
 
 /// <summary>A job as a user submits it (API body, CLI, bench). <see cref="JobClient"/> validates it.</summary>
@@ -8,7 +10,8 @@ public sealed record JobRequest
     /// <summary>Defaults to <c>default</c>.</summary>
     public string? Queue { get; init; }
 
-    /// <summary>The arguments as JSON text; defaults to <c>{}</c>.</summary>
+    /// <summary>The arguments as JSON text (any JSON value in a request body); defaults to <c>{}</c>.</summary>
+    [JsonConverter(typeof(RawJsonConverter))]
     public string? Args { get; init; }
 
     /// <summary>Higher runs first within the queue, −100..100; defaults to 0.</summary>

@@ -1,3 +1,4 @@
+using Escala.Client;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Escala.Jobs;
@@ -53,16 +54,4 @@ public sealed record JobDto
         Errors = job.Errors,
         CancelRequested = job.CancelRequested,
     };
-}
-
-/// <summary>Writes a string that already holds JSON as JSON; reads any JSON value back as its text.</summary>
-public sealed class RawJsonConverter : JsonConverter<string>
-{
-    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.GetRawText();
-    }
-
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteRawValue(value, skipInputValidation: true);
 }

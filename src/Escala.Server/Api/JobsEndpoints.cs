@@ -23,9 +23,9 @@ public static class JobsEndpoints
 
     private static async Task<IResult> SubmitAsync(HttpContext http, JobClient client, EscalaSettings settings, string? wait, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync<SubmitBody>(http.Request, ct);
+        var body = await RequestBody.ReadAsync<JobRequest>(http.Request, ct);
         var waitFor = ParseWait(wait, settings);
-        var result = await client.SubmitAsync(http.Tenant(), body.ToRequest(), ct);
+        var result = await client.SubmitAsync(http.Tenant(), body, ct);
         var job = result.Job;
         var location = $"/v1/jobs/{job.Id}";
         if (waitFor > TimeSpan.Zero && !job.State.IsFinal())
@@ -48,7 +48,7 @@ public static class JobsEndpoints
             return Problems.Field(StatusCodes.Status400BadRequest, "jobs", "Give at least one job.");
         }
 
-        var results = await client.SubmitManyAsync(http.Tenant(), body.Jobs.Select(j => j.ToRequest()).ToArray(), "jobs", ct);
+        var results = await client.SubmitManyAsync(http.Tenant(), body.Jobs, "jobs", ct);
         return Results.Ok(new
         {
             created = results.Count(r => r.Created),

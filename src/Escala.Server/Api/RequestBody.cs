@@ -23,7 +23,9 @@ public static class RequestBody
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            throw JobValidationException.One(StatusCodes.Status400BadRequest, field, $"Malformed JSON: {FirstSentence(ex.Message)}");
+            var unknown = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            throw JobValidationException.One(StatusCodes.Status400BadRequest, field,
+                unknown ? "Unknown field." : $"Malformed JSON: {FirstSentence(ex.Message)}");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
