@@ -14,7 +14,11 @@ namespace Escala.Server.Hosting;
 /// </summary>
 public sealed class StatsSampler : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the store is counted. Counting touches every job row (all states, all tenants) and every
+    /// node does it, so it is kept to what a Prometheus scrape (usually every 15 s) can use.
+    /// </summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private readonly IJobStore _store;
     private readonly EscalaSettings _settings;
     private readonly TimeProvider _time;
@@ -70,14 +74,17 @@ public sealed class StatsSampler : BackgroundService
         }
     }
 
+    /// <summary>Every configured queue (zero until its jobs are counted) and any other queue the store holds jobs of.</summary>
     private IEnumerable<Measurement<long>> ObserveDepth()
     {
-        foreach (var queue in _queues)
+        var counted = _queues.ToDictionary(q => q.Queue, StringComparer.Ordinal);
+        foreach (var name in _settings.Queues.Keys.Union(counted.Keys, StringComparer.Ordinal))
         {
+            var queue = counted.GetValueOrDefault(name);
             foreach (var state in JobStates.All)
             {
-                yield return new Measurement<long>(queue[state],
-                    new KeyValuePair<string, object?>(EscalaMeter.TagQueue, queue.Queue),
+                yield return new Measurement<long>(queue?[state] ?? 0,
+                    new KeyValuePair<string, object?>(EscalaMeter.TagQueue, name),
                     new KeyValuePair<string, object?>(EscalaMeter.TagState, state.ToWire()));
             }
         }

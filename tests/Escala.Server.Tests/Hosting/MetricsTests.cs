@@ -26,8 +26,8 @@ public sealed class MetricsTests : IDisposable
 
         var text = await Eventually.UntilAsync(
             () => server.Http.GetStringAsync("/metrics"),
-            t => t.Contains("escala_queue_depth{", StringComparison.Ordinal) && t.Contains("escala_jobs_completed_total{", StringComparison.Ordinal),
-            "the queue depth gauge and the completed counter", TimeSpan.FromSeconds(10));
+            t => t.Contains("escala_jobs_completed_total{", StringComparison.Ordinal) && t.Split('\n').Any(CompletedDepthIsOne),
+            "the completed counter, and the queue depth gauge counting the job (sampled every 10 s)", TimeSpan.FromSeconds(25));
 
         var lines = text.Split('\n');
         Assert.Contains(lines, l => l.StartsWith("escala_jobs_completed_total{", StringComparison.Ordinal)
@@ -36,6 +36,10 @@ public sealed class MetricsTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("escala_job_lease_latency_seconds_bucket{", StringComparison.Ordinal) && l.Contains("queue=\"fast\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
     }
+
+    private static bool CompletedDepthIsOne(string line) =>
+        line.StartsWith("escala_queue_depth{", StringComparison.Ordinal) && line.Contains("queue=\"fast\"", StringComparison.Ordinal)
+        && line.Contains("state=\"completed\"", StringComparison.Ordinal) && line.TrimEnd().EndsWith("} 1", StringComparison.Ordinal);
 
     public void Dispose() => _dir.Dispose();
 }
