@@ -117,13 +117,14 @@ public sealed partial class PostgresJobStore
                         state = CASE c.outcome
                                     WHEN {OutcomeSucceeded} THEN 4 WHEN {OutcomeRetry} THEN 3 WHEN {OutcomeDead} THEN 6
                                     WHEN {OutcomeCancelled} THEN 5
-                                    ELSE CASE WHEN c.run_at > @now THEN 0 ELSE 1 END
+                                    ELSE CASE WHEN j.cancel_requested THEN 5 WHEN c.run_at > @now THEN 0 ELSE 1 END
                                 END,
                         result = CASE WHEN c.outcome = {OutcomeSucceeded} THEN c.result ELSE j.result END,
                         errors = CASE WHEN c.error IS NULL THEN j.errors ELSE j.errors || c.error::jsonb END,
                         run_at = CASE WHEN c.outcome IN ({OutcomeRetry}, {OutcomeReleased}) THEN c.run_at ELSE j.run_at END,
                         attempt = CASE WHEN c.outcome = {OutcomeReleased} THEN greatest(j.attempt - 1, 0) ELSE j.attempt END,
-                        finished_at = CASE WHEN c.outcome IN ({OutcomeSucceeded}, {OutcomeDead}, {OutcomeCancelled}) THEN @now END,
+                        finished_at = CASE WHEN c.outcome IN ({OutcomeSucceeded}, {OutcomeDead}, {OutcomeCancelled})
+                                             OR (c.outcome = {OutcomeReleased} AND j.cancel_requested) THEN @now END,
                         lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
                     FROM c
                     WHERE j.id = c.id AND j.state = 2 AND j.lease_token = c.token

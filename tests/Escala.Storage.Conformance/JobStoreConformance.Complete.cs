@@ -92,6 +92,21 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task Complete_ReleasedWhileCancelRequested_BecomesCancelled()
+    {
+        var job = await InsertAndLeaseAsync();
+        Assert.Equal(CancelStatus.Requested, (await Store.CancelAsync("t1", job.Id, T0, Ct)).Status);
+
+        Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Released(T0, "shutdown")));
+
+        var stored = await GetAsync(job.Id);
+        Assert.Equal((JobState.Cancelled, false), (stored.State, stored.CancelRequested));
+        Assert.NotNull(stored.FinishedAt);
+        AssertNoLease(stored);
+        Assert.Empty(await LeaseAsync());
+    }
+
+    [Fact]
     public async Task Complete_StaleToken_FalseAndNothingChanges()
     {
         var job = await InsertAndLeaseAsync();

@@ -73,6 +73,7 @@ public abstract record JobOutcome
     /// <summary>
     /// The job goes back to waiting without using up the attempt (shutdown hand-back, or the dependency asked
     /// to come back later): it becomes available, or scheduled when <paramref name="RunAt"/> is in the future.
+    /// A job a user asked to cancel while it ran becomes cancelled instead.
     /// </summary>
     public sealed record Released(DateTimeOffset RunAt, string Reason) : JobOutcome;
 }

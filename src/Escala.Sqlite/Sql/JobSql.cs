@@ -68,8 +68,11 @@ internal static class JobSql
     public const string CancelRunning =
         "UPDATE jobs SET state = 5, finished_at = $now, " + ClearLease + " " + WhereLeased;
 
+    /// <summary>Hands a job back; one whose cancel was asked for while it ran is cancelled instead of run again.</summary>
     public const string Release =
-        "UPDATE jobs SET attempt = max(attempt - 1, 0), run_at = $run_at, state = CASE WHEN $run_at > $now THEN 0 ELSE 1 END, " +
+        "UPDATE jobs SET attempt = max(attempt - 1, 0), run_at = $run_at, " +
+        "state = CASE WHEN cancel_requested = 1 THEN 5 WHEN $run_at > $now THEN 0 ELSE 1 END, " +
+        "finished_at = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_at END, cancel_requested = 0, " +
         ClearLease + " " + WhereLeased + " RETURNING queue, state";
 
     public const string CancelWaiting =
