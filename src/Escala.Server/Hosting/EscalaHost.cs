@@ -25,6 +25,9 @@ public static class EscalaHost
         {
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+
+            // HttpClient logs every outbound URL at Information; a job's URL can carry tokens or personal data.
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         });
         configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
         configuration.AddEnvironmentVariables("ESCALA_");
