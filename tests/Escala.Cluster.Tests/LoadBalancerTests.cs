@@ -111,7 +111,9 @@ public sealed partial class LoadBalancerTests(PostgresCluster postgres, ITestOut
     private async Task<(NodeProcess[] Nodes, string Store)> StartNodesAsync(string prefix)
     {
         var store = await postgres.CreateDatabaseAsync();
-        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start($"{prefix}-{i}", store, NodeSettings.Fast())).ToArray();
+        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start($"{prefix}-{i}", store,
+            // Keep serving (ready = 503) for longer than HAProxy's inter 2s × fall 2 before the listener closes.
+            NodeSettings.Fast(("Execution:DrainDelay", "5s")))).ToArray();
         await Task.WhenAll(nodes.Select(n => n.WaitReadyAsync(TimeSpan.FromSeconds(90))));
         return (nodes, store);
     }

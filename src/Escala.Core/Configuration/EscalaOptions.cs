@@ -131,6 +131,13 @@ public sealed class ExecutionOptions
 
     /// <summary>On shutdown, how long in-flight jobs may run on before they are handed back. Defaults to 10s.</summary>
     public string ShutdownGrace { get; set; } = "10s";
+
+    /// <summary>
+    /// On shutdown, how long the node keeps serving HTTP with <c>/health/ready</c> answering 503 before it stops,
+    /// so a load balancer takes it out of rotation first (set it to the balancer's check interval × fall count).
+    /// Defaults to 0s.
+    /// </summary>
+    public string DrainDelay { get; set; } = "0s";
 }
 
 /// <summary>The leader's housekeeping.</summary>

@@ -17,6 +17,7 @@ public sealed class EscalaSettings
     public required TimeSpan HeartbeatInterval { get; init; }
     public required TimeSpan PollInterval { get; init; }
     public required TimeSpan ShutdownGrace { get; init; }
+    public required TimeSpan DrainDelay { get; init; }
     public required TimeSpan PromoteInterval { get; init; }
     public required TimeSpan RescueInterval { get; init; }
     public required TimeSpan PruneInterval { get; init; }

@@ -131,6 +131,7 @@ public static partial class SettingsBuilder
             HeartbeatInterval = heartbeat,
             PollInterval = Positive(errors, $"Execution:PollInterval", options.Execution.PollInterval),
             ShutdownGrace = NonNegative(errors, $"Execution:ShutdownGrace", options.Execution.ShutdownGrace),
+            DrainDelay = NonNegative(errors, $"Execution:DrainDelay", options.Execution.DrainDelay),
             PromoteInterval = Positive(errors, $"Maintenance:PromoteInterval", options.Maintenance.PromoteInterval),
             RescueInterval = Positive(errors, $"Maintenance:RescueInterval", options.Maintenance.RescueInterval),
             PruneInterval = Positive(errors, $"Maintenance:PruneInterval", options.Maintenance.PruneInterval),

@@ -103,7 +103,7 @@ public static class EscalaHost
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = Math.Max(settings.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.MaxBatch, 64);
         });
-        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(15));
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.DrainDelay + settings.ShutdownGrace + TimeSpan.FromSeconds(15));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -134,6 +134,9 @@ public static class EscalaHost
                 .AddSource(Telemetry.EscalaMeter.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
         configureServices?.Invoke(builder.Services);
+
+        // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
+        builder.Services.AddHostedService<DrainOnShutdown>();
 
         var app = builder.Build();
         app.Logger.LogInformation("Escala node {NodeId} ({Role}) on {Store}", settings.NodeId, settings.Role,

@@ -72,15 +72,21 @@ public static class PgeScenario
         }
     }
 
-    /// <summary>One user: pick an action by weight, submit it, wait for the result, think 100–500 ms, repeat until the end.</summary>
+    /// <summary>
+    /// One user: pick an action by weight, submit it, wait for the result, think 100–500 ms, repeat until the end.
+    /// A user's first action is the one its number points at, so every dependency is exercised in any run with
+    /// at least as many users as actions.
+    /// </summary>
     private static async Task UserAsync(HttpClient api, string fakeUrl, int user, long end, ConcurrentBag<(string, double, bool)> samples, CancellationToken ct)
     {
         var random = new Random(user);
         var totalWeight = PgeDependency.All.Sum(d => d.Weight);
+        var first = true;
         while (Stopwatch.GetTimestamp() < end && !ct.IsCancellationRequested)
         {
             var roll = random.Next(totalWeight);
-            var action = PgeDependency.All.First(d => (roll -= d.Weight) < 0);
+            var action = first ? PgeDependency.All[user % PgeDependency.All.Count] : PgeDependency.All.First(d => (roll -= d.Weight) < 0);
+            first = false;
             object body = action.Resource is null
                 ? new { kind = "noop" }
                 : new { kind = "http", args = new { url = $"{fakeUrl}/{action.Resource}" }, resources = new[] { action.Resource } };
