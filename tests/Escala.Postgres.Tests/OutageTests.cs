@@ -5,29 +5,38 @@ namespace Escala.Postgres.Tests;
 
 /// <summary>
 /// The database goes away and comes back: calls fail fast and clearly meanwhile, and the same store instance
-/// (pool and listening connection) works again afterwards. Runs only against a server the tests started
-/// themselves; with <c>ESCALA_TEST_POSTGRES</c> set it does nothing.
+/// (pool and listening connection) works again afterwards. It stops and starts the server, so it always runs
+/// against a throwaway server of its own, never the shared one.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OutageTests(PostgresServer server) : IAsyncLifetime
+public sealed class OutageTests : IAsyncLifetime
 {
-    private readonly StoreScope _scope = new(server);
+    private readonly PostgresServer _server = PostgresServer.Throwaway();
+    private StoreScope? _scope;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    private StoreScope Scope => _scope ?? throw new InvalidOperationException("Not initialized.");
 
-    public async Task DisposeAsync() => await _scope.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        _scope = new StoreScope(_server);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_scope is not null)
+        {
+            await _scope.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
 
     [Fact]
     public async Task DatabaseRestart_CallsFailFastThenTheSameStoreRecovers()
     {
-        if (!server.Owned)
-        {
-            return;
-        }
-
-        var database = await _scope.NewDatabaseAsync();
-        var store = _scope.Open(database);
-        var other = _scope.Open(database);
+        var database = await Scope.NewDatabaseAsync();
+        var store = Scope.Open(database);
+        var other = Scope.Open(database);
         await store.MigrateAsync(CancellationToken.None);
         var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = store.SubscribeAvailable(q =>
@@ -40,7 +49,7 @@ public sealed class OutageTests(PostgresServer server) : IAsyncLifetime
         await store.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         await store.InsertAsync([Jobs.New()], Jobs.Now, CancellationToken.None);
 
-        await server.ControlAsync("stop");
+        await _server.ControlAsync("stop");
         try
         {
             var clock = Stopwatch.StartNew();
@@ -51,7 +60,7 @@ public sealed class OutageTests(PostgresServer server) : IAsyncLifetime
         }
         finally
         {
-            await server.ControlAsync("start");
+            await _server.ControlAsync("start");
         }
 
         Assert.True(await store.PingAsync(CancellationToken.None));

@@ -13,14 +13,26 @@ namespace Escala.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    private readonly bool _useConfigured;
     private string? _clusterDir;
+
+    /// <summary>The shared server: <c>ESCALA_TEST_POSTGRES</c> when set (an xunit fixture).</summary>
+    public PostgresServer()
+        : this(useConfigured: true)
+    {
+    }
+
+    private PostgresServer(bool useConfigured) => _useConfigured = useConfigured;
+
+    /// <summary>A server of the caller's own, never the configured one: for tests that stop and start it.</summary>
+    public static PostgresServer Throwaway() => new(useConfigured: false);
 
     /// <summary>Connection string of the server's maintenance database.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
     public async Task InitializeAsync()
     {
-        var configured = Environment.GetEnvironmentVariable("ESCALA_TEST_POSTGRES");
+        var configured = _useConfigured ? Environment.GetEnvironmentVariable("ESCALA_TEST_POSTGRES") : null;
         if (!string.IsNullOrWhiteSpace(configured))
         {
             ConnectionString = configured;
@@ -82,8 +94,6 @@ public sealed class PostgresServer : IAsyncLifetime
             : RunScriptAsync("start", _clusterDir, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>True when the tests started the server themselves and may stop it.</summary>
-    public bool Owned => _clusterDir is not null;
 
     private static async Task<string> RunScriptAsync(params string[] args)
     {

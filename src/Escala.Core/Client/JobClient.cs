@@ -16,8 +16,6 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
     private static readonly TimeSpan PollFloor = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan PollCeiling = TimeSpan.FromMilliseconds(500);
 
-    public IJobStore Store => store;
-
     public async Task<InsertResult> SubmitAsync(string tenant, JobRequest request, CancellationToken ct)
     {
         var results = await SubmitManyAsync(tenant, [request], "", ct);
