@@ -139,7 +139,7 @@ public sealed class WorkersEndpointsTests : NodeTest
         await Problem.AssertFieldAsync(response, HttpStatusCode.UnprocessableEntity, "queues[1]");
     }
 
-    [PythonWorkerFact]
+    [Fact]
     public async Task PythonWorker_RealSubprocess_CompletesAJob()
     {
         var id = await Api.SubmitIdAsync(new { kind = "upper", queue = "ext", args = new { text = "hello escala" } });
