@@ -4,6 +4,12 @@ using NpgsqlTypes;
 
 namespace Escala.Postgres;
 
+/// <remarks>
+/// A lease token is set only while a job runs (the lease sets it, every way out of running clears it), so
+/// "id and token match" is the whole guard. The statements leave out <c>state = 2</c> on purpose: with it,
+/// a cached generic plan may walk the partial index of running jobs (and its dead entries) instead of
+/// looking each id up by primary key.
+/// </remarks>
 public sealed partial class PostgresJobStore
 {
     private const short OutcomeSucceeded = 0;
@@ -27,7 +33,7 @@ public sealed partial class PostgresJobStore
                 $"""
                 UPDATE {Schema}.jobs j SET lease_expires_at = @expires
                 FROM unnest(@ids::bigint[], @tokens::text[]) AS l(id, token)
-                WHERE j.id = l.id AND j.state = 2 AND j.lease_token = l.token
+                WHERE j.id = l.id AND j.lease_token = l.token
                 RETURNING j.id, j.cancel_requested
                 """);
             cmd.Parameters.AddWithValue("expires", Instants.ToDb(expiresAt));
@@ -54,7 +60,7 @@ public sealed partial class PostgresJobStore
     public Task<bool> SetProgressAsync(LeaseRef lease, string progress, CancellationToken ct) => Guard(async () =>
     {
         await using var cmd = _dataSource.CreateCommand(
-            $"UPDATE {Schema}.jobs SET progress = @progress WHERE id = @id AND state = 2 AND lease_token = @token");
+            $"UPDATE {Schema}.jobs SET progress = @progress WHERE id = @id AND lease_token = @token");
         cmd.Parameters.AddWithValue("progress", progress);
         cmd.Parameters.AddWithValue("id", lease.JobId);
         cmd.Parameters.AddWithValue("token", lease.Token);
@@ -127,7 +133,7 @@ public sealed partial class PostgresJobStore
                                              OR (c.outcome = {OutcomeReleased} AND j.cancel_requested) THEN @now END,
                         lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
                     FROM c
-                    WHERE j.id = c.id AND j.state = 2 AND j.lease_token = c.token
+                    WHERE j.id = c.id AND j.lease_token = c.token
                     RETURNING j.id, j.state, j.queue
                 ),
                 woken AS (

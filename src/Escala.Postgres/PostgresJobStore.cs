@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using Escala.Storage;
 using Npgsql;
@@ -39,7 +40,7 @@ public sealed partial class PostgresJobStore : IJobStore
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectTimeout.TotalSeconds);
         builder.ConnectionStringBuilder.CommandTimeout = Math.Max(1, (int)options.CommandTimeout.TotalSeconds);
-        if (!builder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        if (!SaysMaxAutoPrepare(options.ConnectionString))
         {
             // The hot statements (lease, complete, insert) are large CTEs: prepare them once per connection
             // instead of parsing and planning them on every call. "Max Auto Prepare=0" in the connection
@@ -142,6 +143,20 @@ public sealed partial class PostgresJobStore : IJobStore
                 new NpgsqlParameter("queues", queues),
             },
         };
+
+    /// <summary>
+    /// True when the connection string itself sets Max Auto Prepare. (Npgsql's own builder cannot tell:
+    /// its <c>ContainsKey</c> answers whether a keyword is known, not whether it was given.)
+    /// </summary>
+    internal static bool SaysMaxAutoPrepare(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.Keys.Cast<string>().Any(k =>
+            string.Equals(k.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The data source, for tests that look at what a pooled connection holds.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();

@@ -16,6 +16,38 @@ public sealed class PostgresJobStoreTests(PostgresServer server) : IAsyncLifetim
     public async Task DisposeAsync() => await _scope.DisposeAsync();
 
     [Fact]
+    public async Task Connections_PrepareRepeatedStatements_UnlessTheConnectionStringSaysNot()
+    {
+        Assert.Equal(1, await PreparedAfterRepeatsAsync(_store));
+
+        var off = _scope.Open(await _scope.NewDatabaseAsync() + ";Max Auto Prepare=0");
+        Assert.Equal(0, await PreparedAfterRepeatsAsync(off));
+    }
+
+    [Theory]
+    [InlineData("Host=h;Max Auto Prepare=0", true)]
+    [InlineData("Host=h;maxautoprepare=10", true)]
+    [InlineData("Host=h;Database=d", false)]
+    public void SaysMaxAutoPrepare_ReadsOnlyWhatTheStringGives(string connectionString, bool says) =>
+        Assert.Equal(says, PostgresJobStore.SaysMaxAutoPrepare(connectionString));
+
+    /// <summary>Runs one statement three times on a pooled connection and counts what that connection holds prepared.</summary>
+    private static async Task<long> PreparedAfterRepeatsAsync(PostgresJobStore store)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var repeated = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname = $1", connection);
+            repeated.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "jobs" });
+            await repeated.ExecuteScalarAsync();
+        }
+
+        await using var count = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%relname = $1%'", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task Insert_Batch_ReturnsJobsInOrderAndDuplicatesReturnTheFirst()
     {
         var results = await _store.InsertAsync(

@@ -18,12 +18,13 @@ internal static class BenchCommand
         var resources = new Option<string?>("--resource") { Description = "Jobs need a resource with this concurrency limit, e.g. llm=10 (governance overhead)." };
         var mixed = new Option<int>("--mixed") { Description = "With --resource: percent of jobs that need the resource; the rest need none.", DefaultValueFactory = _ => 100 };
         var sleep = new Option<int>("--sleep-ms") { Description = "Jobs sleep this long instead of returning at once (shows slot use under a limit).", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int>("--warmup") { Description = "In-process runs: no-op jobs run first and not counted, so the figures are steady state (0 = none).", DefaultValueFactory = _ => 10_000 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var url = new Option<string?>("--url") { Description = "Instead of an in-process node, drive a running node at this URL over HTTP (batch submits of --batch jobs)." };
         var queue = new Option<string>("--queue") { Description = "With --url: the queue to use.", DefaultValueFactory = _ => "default" };
         var command = new Command("bench", "Measure submit rate, end-to-end jobs/s, lease latency and peak RSS on an in-process node.")
         {
-            store, jobs, producers, batch, concurrency, trickle, duration, resources, mixed, sleep, json, url, queue,
+            store, jobs, producers, batch, concurrency, trickle, duration, resources, mixed, sleep, warmup, json, url, queue,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,6 +40,7 @@ internal static class BenchCommand
                 Resource = parse.GetValue(resources),
                 MixedPercent = parse.GetValue(mixed),
                 SleepMs = parse.GetValue(sleep),
+                Warmup = parse.GetValue(warmup),
                 Url = parse.GetValue(url),
                 Queue = parse.GetValue(queue)!,
             };
@@ -70,6 +72,7 @@ internal sealed record BenchOptions
     public string? Resource { get; init; }
     public int MixedPercent { get; init; }
     public int SleepMs { get; init; }
+    public int Warmup { get; init; }
     public string? Url { get; init; }
     public string Queue { get; init; } = "default";
 
@@ -97,6 +100,7 @@ internal sealed record BenchOptions
         : Trickle is < 1 ? "--trickle must be at least 1 job/s."
         : Resource is not null && ParsedResource is null ? "--resource must look like name=limit, e.g. llm=10."
         : MixedPercent is < 0 or > 100 ? "--mixed must be 0..100."
+        : Warmup < 0 ? "--warmup must be 0 or more."
         : Url is not null && !Uri.TryCreate(Url, UriKind.Absolute, out _) ? "--url must be an absolute URL such as http://127.0.0.1:8080."
         : Url is not null && (Trickle is not null || Resource is not null) ? "--url measures throughput only: drop --trickle and --resource."
         : null;

@@ -12,6 +12,7 @@ internal sealed record BenchResult
     public required int Jobs { get; init; }
     public required int Producers { get; init; }
     public required int Concurrency { get; init; }
+    public int Warmup { get; init; }
     public double SubmitPerSecond { get; init; }
     public double EndToEndPerSecond { get; init; }
     public double SubmitSeconds { get; init; }
@@ -38,6 +39,11 @@ internal sealed record BenchResult
             ("jobs", Jobs.ToString("N0", CultureInfo.InvariantCulture)),
             ("producers / slots", $"{Producers} / {Concurrency}"),
         };
+        if (Warmup > 0)
+        {
+            rows.Add(("warm-up", $"{Warmup.ToString("N0", CultureInfo.InvariantCulture)} jobs first, not counted"));
+        }
+
         if (Mode != "trickle")
         {
             rows.Add(("submit rate", $"{SubmitPerSecond:N0} jobs/s ({SubmitSeconds:N2} s)"));

@@ -32,9 +32,7 @@ internal static class BenchRunner
         }
 
         var app = await EscalaHost.BuildAsync(new ServeOptions { Store = options.Store ?? tempDirectory, Overrides = overrides });
-        var completed = 0L;
-        var target = 0L;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new CompletionGate();
         var latency = new LongConcurrentHistogram(1, TimeStamp.Hours(1), 3);
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -45,24 +43,8 @@ internal static class BenchRunner
             }
         };
         listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => latency.RecordValue(Math.Max(1, (long)(seconds * 1_000_000))));
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            if (Interlocked.Add(ref completed, value) >= Volatile.Read(ref target) && Volatile.Read(ref target) > 0)
-            {
-                done.TrySetResult();
-            }
-        });
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => gate.Add(value));
         listener.Start();
-
-        // The last completion may come before the target is known (a trickle that keeps up): check on setting it too.
-        void SetTarget(long value)
-        {
-            Volatile.Write(ref target, value);
-            if (Interlocked.Read(ref completed) >= value)
-            {
-                done.TrySetResult();
-            }
-        }
 
         try
         {
@@ -71,20 +53,25 @@ internal static class BenchRunner
             var store = app.Services.GetRequiredService<IJobStore>();
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var idleRss = RssMegabytes();
+            if (options.Warmup > 0)
+            {
+                // Steady state, not start-up: the JIT compiles and tiers up the hot paths and the pools fill
+                // while these jobs run, and none of them count.
+                var warmup = options with { Jobs = options.Warmup, Resource = null, SleepMs = 0 };
+                var warmed = await CompletedInStoreAsync(store, ct);
+                await ThroughputAsync(warmup, client, store, null, gate, ct);
+                await SettleAsync(store, warmed + options.Warmup, ct);
+                latency.Reset();
+            }
+
             using var rss = new PeakSampler();
             var startCompleted = await CompletedInStoreAsync(store, ct);
 
             var result = options.Trickle is { } rate
-                ? await TrickleAsync(options, rate, client, latency, done, () => Interlocked.Exchange(ref target, long.MaxValue), SetTarget, ct)
-                : await ThroughputAsync(options, client, store, resource, done, SetTarget, ct);
+                ? await TrickleAsync(options, rate, client, gate, ct)
+                : await ThroughputAsync(options, client, store, resource, gate, ct);
 
-            // The completed counter runs ahead of the store by one completer batch: wait until the store agrees.
-            var expected = startCompleted + result.Jobs;
-            var settle = Stopwatch.StartNew();
-            while (await CompletedInStoreAsync(store, ct) < expected && settle.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(20, ct);
-            }
+            await SettleAsync(store, startCompleted + result.Jobs, ct);
 
             return result with
             {
@@ -109,9 +96,9 @@ internal static class BenchRunner
     }
 
     private static async Task<BenchResult> ThroughputAsync(BenchOptions options, JobClient client, IJobStore store,
-        (string Name, int Limit)? resource, TaskCompletionSource done, Action<long> setTarget, CancellationToken ct)
+        (string Name, int Limit)? resource, CompletionGate gate, CancellationToken ct)
     {
-        setTarget(options.Jobs);
+        var done = gate.Expect(options.Jobs);
         var args = options.SleepMs > 0 ? $"{{\"ms\":{options.SleepMs}}}" : "{}";
         var kind = options.SleepMs > 0 ? "sleep" : "noop";
         var clock = Stopwatch.StartNew();
@@ -150,10 +137,10 @@ internal static class BenchRunner
             }
         }, ct)).ToArray();
 
-        var slotUse = resource is { } res && options.SleepMs > 0 ? SampleSlotUseAsync(store, res, done.Task, ct) : Task.FromResult<(double, double)?>(null);
+        var slotUse = resource is { } res && options.SleepMs > 0 ? SampleSlotUseAsync(store, res, done, ct) : Task.FromResult<(double, double)?>(null);
         await Task.WhenAll(producers);
         var submitSeconds = clock.Elapsed.TotalSeconds;
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(30), ct);
+        await done.WaitAsync(TimeSpan.FromMinutes(30), ct);
         var totalSeconds = clock.Elapsed.TotalSeconds;
         var use = await slotUse;
         return Empty(options, "throughput") with
@@ -167,10 +154,9 @@ internal static class BenchRunner
         };
     }
 
-    private static async Task<BenchResult> TrickleAsync(BenchOptions options, int rate, JobClient client, LongConcurrentHistogram latency,
-        TaskCompletionSource done, Func<long> holdTarget, Action<long> setTarget, CancellationToken ct)
+    private static async Task<BenchResult> TrickleAsync(BenchOptions options, int rate, JobClient client, CompletionGate gate, CancellationToken ct)
     {
-        holdTarget();
+        var start = gate.Hold();
         var interval = TimeSpan.FromSeconds(1.0 / rate);
         var clock = Stopwatch.StartNew();
         var submitted = 0;
@@ -189,9 +175,9 @@ internal static class BenchRunner
         }
 
         await Task.WhenAll(pending);
-        setTarget(submitted);
+        var done = gate.Expect(submitted, start);
         var seconds = clock.Elapsed.TotalSeconds;
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(5), ct);
+        await done.WaitAsync(TimeSpan.FromMinutes(5), ct);
         return Empty(options, "trickle") with { Jobs = submitted, SubmitPerSecond = submitted / seconds, TotalSeconds = seconds };
     }
 
@@ -216,6 +202,16 @@ internal static class BenchRunner
         return samples == 0 ? null : (sum / samples, max);
     }
 
+    /// <summary>The completed counter runs ahead of the store by one completer batch: waits until the store agrees.</summary>
+    private static async Task SettleAsync(IJobStore store, long expected, CancellationToken ct)
+    {
+        var settle = Stopwatch.StartNew();
+        while (await CompletedInStoreAsync(store, ct) < expected && settle.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20, ct);
+        }
+    }
+
     private static async Task<long> CompletedInStoreAsync(IJobStore store, CancellationToken ct)
     {
         var counts = await store.CountByQueueAsync(Tenant, ct);
@@ -229,6 +225,7 @@ internal static class BenchRunner
         Jobs = options.Jobs,
         Producers = options.Producers,
         Concurrency = options.Concurrency,
+        Warmup = options.Warmup,
         LeaseP50Ms = 0,
         LeaseP95Ms = 0,
         LeaseP99Ms = 0,
@@ -241,6 +238,45 @@ internal static class BenchRunner
     {
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    /// <summary>Counts completions (from the node's own metric) and tells when a phase's jobs are all done.</summary>
+    private sealed class CompletionGate
+    {
+        private long _completed;
+        private long _target = long.MaxValue;
+        private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Add(long count)
+        {
+            if (Interlocked.Add(ref _completed, count) >= Volatile.Read(ref _target))
+            {
+                Volatile.Read(ref _reached).TrySetResult();
+            }
+        }
+
+        /// <summary>Starts a phase whose size is not known yet; returns the count it starts from.</summary>
+        public long Hold()
+        {
+            Volatile.Write(ref _target, long.MaxValue);
+            Volatile.Write(ref _reached, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            return Interlocked.Read(ref _completed);
+        }
+
+        /// <summary>Completes once <paramref name="count"/> jobs past <paramref name="from"/> (default: now) have completed.</summary>
+        public Task Expect(long count, long? from = null)
+        {
+            var start = from ?? Hold();
+            var reached = Volatile.Read(ref _reached);
+            Volatile.Write(ref _target, start + count);
+            // The last completion may come before the target is known (a trickle that keeps up): check here too.
+            if (Interlocked.Read(ref _completed) >= start + count)
+            {
+                reached.TrySetResult();
+            }
+
+            return reached.Task;
+        }
     }
 
     /// <summary>Samples the process's RSS every 100 ms and keeps the peak.</summary>
