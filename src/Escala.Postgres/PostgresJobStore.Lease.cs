@@ -39,7 +39,7 @@ public sealed partial class PostgresJobStore
                 LIMIT @max
                 FOR UPDATE SKIP LOCKED
             )
-            {MarkRunningSql("picked WHERE j.id = picked.id")}
+            {MarkRunningSql("ARRAY(SELECT id FROM picked)")}
             """);
         AddLeaseParameters(cmd.Parameters, request);
         cmd.Parameters.AddWithValue("max", request.Max);
@@ -160,7 +160,7 @@ public sealed partial class PostgresJobStore
         }
 
         await using var mark = new NpgsqlBatch(connection, tx);
-        var markCommand = new NpgsqlBatchCommand(MarkRunningSql("unnest(@ids::bigint[]) AS picked(id) WHERE j.id = picked.id"));
+        var markCommand = new NpgsqlBatchCommand(MarkRunningSql("@ids::bigint[]"));
         AddLeaseParameters(markCommand.Parameters, request);
         markCommand.Parameters.AddWithValue("ids", admitted.ToArray());
         mark.BatchCommands.Add(markCommand);
@@ -240,13 +240,17 @@ public sealed partial class PostgresJobStore
         return admitted;
     }
 
-    /// <summary>The UPDATE that turns picked rows into running leases; <paramref name="from"/> names the picked ids.</summary>
-    private string MarkRunningSql(string from) =>
+    /// <summary>The UPDATE that turns picked rows into running leases; <paramref name="ids"/> is an array expression of the picked ids.</summary>
+    /// <remarks>
+    /// Ids as an array (<c>id = ANY(…)</c>), not a join with the picking CTE: a prepared statement's generic
+    /// plan cannot see the LIMIT, guesses a tenth of the table, and would hash-join a full scan of it.
+    /// </remarks>
+    private string MarkRunningSql(string ids) =>
         $"""
         UPDATE {Schema}.jobs j
         SET state = 2, attempt = j.attempt + 1, attempted_at = @now, lease_token = gen_random_uuid()::text,
             leased_by = @holder, lease_expires_at = @expires
-        FROM {from}
+        WHERE j.id = ANY({ids})
         RETURNING {JobReader.Qualified("j")}
         """;
 

@@ -21,11 +21,19 @@ public sealed partial class PostgresJobStore
         return await JobReader.ReadAllAsync(reader, ct);
     });
 
+    private long _nextStatsCheck;
+
+    /// <summary>How often the leader looks whether the jobs table outgrew its planner statistics (5 s; tests shorten it).</summary>
+    internal TimeSpan StatsCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <inheritdoc />
+    /// <remarks>Only the maintenance leader promotes, so this is also where it keeps the planner statistics fresh.</remarks>
     public Task<int> PromoteDueAsync(DateTimeOffset now, int limit, CancellationToken ct) => Guard(async () =>
     {
+        await AnalyzeIfOutgrownAsync(ct);
         await using var cmd = _dataSource.CreateCommand(
             $"""
+            -- Ids as an array, not a join: see MarkRunningSql.
             WITH due AS (
                 SELECT id FROM {Schema}.jobs
                 WHERE state IN (0, 3) AND run_at <= @now
@@ -34,7 +42,7 @@ public sealed partial class PostgresJobStore
                 FOR UPDATE SKIP LOCKED
             ),
             promoted AS (
-                UPDATE {Schema}.jobs j SET state = 1 FROM due WHERE j.id = due.id RETURNING j.queue
+                UPDATE {Schema}.jobs j SET state = 1 WHERE j.id = ANY(ARRAY(SELECT id FROM due)) RETURNING j.queue
             )
             SELECT queue, n::int, pg_notify(@channel, @origin || queue)::text
             FROM (SELECT queue, count(*) AS n FROM promoted GROUP BY queue) AS q
@@ -58,6 +66,41 @@ public sealed partial class PostgresJobStore
         return promoted;
     });
 
+    /// <summary>
+    /// Runs ANALYZE on the jobs table when it has changed by more than twice its analyzed size (and by at
+    /// least 20,000 rows) since the last ANALYZE.
+    /// </summary>
+    /// <remarks>
+    /// The hot statements are prepared, and PostgreSQL fixes a prepared statement's generic plan on the
+    /// size the table had then. A plan made while the table was nearly empty (a new install, a burst after
+    /// a quiet night) scans the whole table; it stays until the table's statistics change. Autovacuum
+    /// would change them, but it looks only once a minute, and at thousands of jobs a second the scans
+    /// grow costly well before that. ANALYZE invalidates those plans on every node. On a table that grows
+    /// steadily this never fires: autovacuum's own threshold (a tenth of the table) comes first.
+    /// </remarks>
+    private async Task AnalyzeIfOutgrownAsync(CancellationToken ct)
+    {
+        var nowTicks = Environment.TickCount64;
+        if (nowTicks < Volatile.Read(ref _nextStatsCheck))
+        {
+            return;
+        }
+
+        Volatile.Write(ref _nextStatsCheck, nowTicks + (long)StatsCheckInterval.TotalMilliseconds);
+        await using var check = _dataSource.CreateCommand(
+            """
+            SELECT s.n_mod_since_analyze > greatest(20000, 2 * c.reltuples)
+            FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+            WHERE s.schemaname = @schema AND s.relname = 'jobs'
+            """);
+        check.Parameters.AddWithValue("schema", Schema);
+        if (await check.ExecuteScalarAsync(ct) is true)
+        {
+            await using var analyze = _dataSource.CreateCommand($"ANALYZE {Schema}.jobs");
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <inheritdoc />
     public Task<int> PruneAsync(PruneRequest request, CancellationToken ct)
     {
@@ -74,7 +117,7 @@ public sealed partial class PostgresJobStore
                     WHERE j.state IN (4, 5, 6) AND j.finished_at < coalesce(c.cutoff, @default)
                     LIMIT @limit
                 )
-                DELETE FROM {Schema}.jobs j USING doomed WHERE j.id = doomed.id
+                DELETE FROM {Schema}.jobs j WHERE j.id = ANY(ARRAY(SELECT id FROM doomed))
                 """);
             cmd.Parameters.AddWithValue("queues", request.QueueCutoffs.Keys.ToArray());
             cmd.Parameters.AddWithValue("cutoffs", request.QueueCutoffs.Values.Select(Instants.ToDb).ToArray());

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Escala.Storage;
 using Npgsql;
 
@@ -28,7 +27,7 @@ public sealed partial class PostgresJobStore : IJobStore
     public PostgresJobStore(PostgresStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!SchemaName().IsMatch(options.Schema))
+        if (!PostgresStoreOptions.IsValidSchema(options.Schema))
         {
             throw new ArgumentException(
                 $"Schema '{options.Schema}' is not valid: use lower-case letters, digits and underscores, starting with a letter.",
@@ -157,7 +156,4 @@ public sealed partial class PostgresJobStore : IJobStore
 
     /// <summary>The data source, for tests that look at what a pooled connection holds.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
-
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
-    private static partial Regex SchemaName();
 }

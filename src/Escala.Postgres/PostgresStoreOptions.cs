@@ -10,6 +10,10 @@ public sealed class PostgresStoreOptions
     /// <value>Defaults to <see cref="PostgresStoreDefaults.Schema"/> (<c>escala</c>).</value>
     public string Schema { get; init; } = PostgresStoreDefaults.Schema;
 
+    /// <summary>True when <paramref name="schema"/> is a name this driver accepts: lower-case letters, digits and underscores, starting with a letter, at most 63 long.</summary>
+    public static bool IsValidSchema(string schema) =>
+        schema.Length is > 0 and <= 63 && schema[0] is >= 'a' and <= 'z' && schema.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_');
+
     /// <summary>How long to wait for a connection before failing, so calls fail fast while the database is down.</summary>
     /// <value>Defaults to <see cref="PostgresStoreDefaults.ConnectTimeout"/> (5 s).</value>
     public TimeSpan ConnectTimeout { get; init; } = PostgresStoreDefaults.ConnectTimeout;

@@ -24,6 +24,30 @@ public sealed class PostgresJobStoreTests(PostgresServer server) : IAsyncLifetim
         Assert.Equal(0, await PreparedAfterRepeatsAsync(off));
     }
 
+    [Fact]
+    public async Task Promote_AfterTheTableOutgrewItsStatistics_AnalyzesIt()
+    {
+        _store.StatsCheckInterval = TimeSpan.FromMilliseconds(200);
+        for (var i = 0; i < 25; i++)
+        {
+            await _store.InsertAsync(Enumerable.Range(0, 1000).Select(_ => Jobs.New()).ToArray(), Jobs.Now, CancellationToken.None);
+        }
+
+        // The server counts changes per table with a delay of up to ~10 s; the leader's check sees them then.
+        var analyzed = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!analyzed && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await _store.PromoteDueAsync(Jobs.Now, 100, CancellationToken.None);
+            await using var cmd = _store.DataSource.CreateCommand(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = 'escala' AND relname = 'jobs'");
+            analyzed = (long)(await cmd.ExecuteScalarAsync())! > 0;
+            await Task.Delay(250);
+        }
+
+        Assert.True(analyzed, "the leader never analyzed a table that grew from empty to 25,000 rows");
+    }
+
     [Theory]
     [InlineData("Host=h;Max Auto Prepare=0", true)]
     [InlineData("Host=h;maxautoprepare=10", true)]

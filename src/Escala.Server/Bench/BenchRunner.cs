@@ -25,6 +25,14 @@ internal static class BenchRunner
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         };
+        // On PostgreSQL the bench works in a schema of its own, dropped at the end: every run starts from the
+        // same empty tables, and a bench pointed at a real database never touches the jobs in it.
+        var schema = StoreFactory.IsPostgres(options.Store) ? $"escala_bench_{Guid.NewGuid():N}"[..24] : null;
+        if (schema is not null)
+        {
+            overrides["Schema"] = schema;
+        }
+
         var resource = options.ParsedResource;
         if (resource is { } r)
         {
@@ -91,6 +99,14 @@ internal static class BenchRunner
             if (tempDirectory is not null)
             {
                 Directory.Delete(tempDirectory, recursive: true);
+            }
+
+            if (schema is not null)
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(options.Store);
+                await connection.OpenAsync(CancellationToken.None);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }
     }

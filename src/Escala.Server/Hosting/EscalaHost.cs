@@ -86,6 +86,12 @@ public static class EscalaHost
             throw new ConfigurationException([ex.Message]);
         }
 
+        if (built["Schema"] is { } schema && !Postgres.PostgresStoreOptions.IsValidSchema(schema))
+        {
+            throw new ConfigurationException(
+                [$"Schema: '{schema}' is not a valid schema name; use lower-case letters, digits and underscores, starting with a letter (at most 63)."]);
+        }
+
         return (SettingsBuilder.Build(options), built);
     }
 
@@ -115,7 +121,7 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-        var store = StoreFactory.Create(configuration["Store"], configuration["Data"]);
+        var store = StoreFactory.Create(configuration["Store"], configuration["Data"], configuration["Schema"]);
         await MigrateAsync(store);
 
         builder.Services.AddSingleton(store);

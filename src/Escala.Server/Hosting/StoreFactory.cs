@@ -12,11 +12,11 @@ public static class StoreFactory
     public static bool IsPostgres(string? store) =>
         store is not null && store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
-    public static IJobStore Create(string? store, string? data)
+    public static IJobStore Create(string? store, string? data, string? schema = null)
     {
         if (IsPostgres(store))
         {
-            return new PostgresJobStore(new PostgresStoreOptions { ConnectionString = store! });
+            return new PostgresJobStore(new PostgresStoreOptions { ConnectionString = store!, Schema = schema ?? PostgresStoreDefaults.Schema });
         }
 
         var directory = Path.GetFullPath(store ?? data ?? DefaultDataDirectory);

@@ -18,6 +18,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("Resources:llm:Concurrency", "lots")]
     [InlineData("Execution:LeaseDuration", "0s")]
     [InlineData("Role", "boss")]
+    [InlineData("Schema", "Escala-Prod")]
     public async Task BuildAsync_BadKey_ThrowsConfigurationExceptionNamingTheKey(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<ConfigurationException>(() => EscalaHost.BuildAsync(new ServeOptions
