@@ -13,7 +13,7 @@ public static class PostgresStoreDefaults
     public const int InsertBatch = 1000;
 
     /// <summary>Grouped insert statements in flight at once.</summary>
-    public const int InsertFlushers = 4;
+    public const int InsertFlushers = 2;
 
     /// <summary>How long to wait for a connection.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);

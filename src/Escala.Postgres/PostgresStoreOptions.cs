@@ -27,6 +27,6 @@ public sealed class PostgresStoreOptions
     public int InsertBatch { get; init; } = PostgresStoreDefaults.InsertBatch;
 
     /// <summary>Grouped insert statements in flight at once.</summary>
-    /// <value>Defaults to <see cref="PostgresStoreDefaults.InsertFlushers"/> (4).</value>
+    /// <value>Defaults to <see cref="PostgresStoreDefaults.InsertFlushers"/> (2).</value>
     public int InsertFlushers { get; init; } = PostgresStoreDefaults.InsertFlushers;
 }

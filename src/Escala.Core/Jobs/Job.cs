@@ -51,7 +51,7 @@ public sealed record Job
     /// <summary>One entry per failed attempt, oldest first.</summary>
     public IReadOnlyList<AttemptError> Errors { get; init; } = [];
 
-    /// <summary>The token of the current lease, while running.</summary>
+    /// <summary>The token of the current lease, while running. A lease is named by job id and token together (jobs leased in one call may share a token).</summary>
     public string? LeaseToken { get; init; }
 
     /// <summary>The node or worker holding the lease, while running.</summary>
