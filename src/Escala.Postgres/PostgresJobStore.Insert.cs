@@ -102,6 +102,8 @@ public sealed partial class PostgresJobStore
 
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
+        // Only the new ids come back: the rest of each created job is what was sent. Rows that hit an
+        // existing idempotency key come back with no id and are read afterwards.
         var insert = new NpgsqlBatchCommand(
             $"""
             WITH input AS MATERIALIZED (
@@ -118,13 +120,9 @@ public sealed partial class PostgresJobStore
                        CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING {JobReader.Columns}
+                RETURNING id
             )
-            SELECT i.ord, true, {JobReader.Qualified("ins")} FROM input i JOIN ins ON ins.id = i.id
-            UNION ALL
-            SELECT i.ord, false, {JobReader.Qualified("j")}
-            FROM input i JOIN {Schema}.jobs j ON j.tenant = i.tenant AND j.idempotency_key = i.idem
-            WHERE i.idem IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.id = i.id)
+            SELECT i.ord, i.id FROM input i JOIN ins ON ins.id = i.id
             """)
         {
             Parameters =
@@ -155,21 +153,26 @@ public sealed partial class PostgresJobStore
         {
             while (await reader.ReadAsync(ct))
             {
-                results[reader.GetInt32(0)] = new InsertResult(JobReader.Read(reader, 2), reader.GetBoolean(1));
+                var i = reader.GetInt32(0);
+                results[i] = new InsertResult(Created(rows[i], reader.GetInt64(1)), Created: true);
             }
         }
 
         _listener.Publish(available);
 
-        // A key committed by another node after this statement's snapshot: the conflict skipped it, fetch it now.
-        foreach (var i in sent)
+        // Keys that already had a job (possibly committed by another node after this statement's snapshot).
+        var taken = sent.Where(i => results[i] is null).ToList();
+        if (taken.Count > 0)
         {
-            if (results[i] is null)
+            var existing = await GetByKeysAsync(
+                connection, taken.Select(i => rows[i].Job.Tenant).ToArray(), taken.Select(i => rows[i].Job.IdempotencyKey!).ToArray(), ct);
+            foreach (var i in taken)
             {
                 var job = rows[i].Job;
-                var existing = await GetByKeyAsync(connection, job.Tenant, job.IdempotencyKey!, ct)
-                    ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' was neither inserted nor found.");
-                results[i] = new InsertResult(existing, false);
+                results[i] = new InsertResult(
+                    existing.GetValueOrDefault((job.Tenant, job.IdempotencyKey!))
+                        ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' was neither inserted nor found."),
+                    Created: false);
             }
         }
 
@@ -184,13 +187,49 @@ public sealed partial class PostgresJobStore
         return results.Select(r => r!).ToArray();
     });
 
-    private async Task<Job?> GetByKeyAsync(NpgsqlConnection connection, string tenant, string key, CancellationToken ct)
+    /// <summary>The jobs that hold the given (tenant, key) pairs.</summary>
+    private async Task<Dictionary<(string Tenant, string Key), Job>> GetByKeysAsync(
+        NpgsqlConnection connection, string[] tenants, string[] keys, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"SELECT {JobReader.Columns} FROM {Schema}.jobs WHERE tenant = @tenant AND idempotency_key = @key", connection);
-        cmd.Parameters.AddWithValue("tenant", tenant);
-        cmd.Parameters.AddWithValue("key", key);
+            $"""
+            SELECT {JobReader.Qualified("j")} FROM {Schema}.jobs j
+            JOIN unnest(@tenants::text[], @keys::text[]) AS k(tenant, key) ON j.tenant = k.tenant AND j.idempotency_key = k.key
+            """,
+            connection);
+        cmd.Parameters.AddWithValue("tenants", tenants);
+        cmd.Parameters.AddWithValue("keys", keys);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? JobReader.Read(reader) : null;
+        var jobs = await JobReader.ReadAllAsync(reader, ct);
+        return jobs.ToDictionary(j => (j.Tenant, j.IdempotencyKey!));
     }
+
+    /// <summary>The job a row became, as the database holds it (instants and durations at its precision).</summary>
+    private static Job Created(InsertRow row, long id)
+    {
+        var (job, now) = row;
+        var createdAt = Instants.ToDb(now);
+        var runAt = Instants.ToDb(job.RunAt);
+        return new Job
+        {
+            Id = id,
+            Tenant = job.Tenant,
+            Queue = job.Queue,
+            Kind = job.Kind,
+            Args = job.Args,
+            Priority = job.Priority,
+            State = job.RunAt > now ? JobState.Scheduled : JobState.Available,
+            MaxAttempts = job.MaxAttempts,
+            CreatedAt = createdAt,
+            RunAt = runAt,
+            IdempotencyKey = job.IdempotencyKey,
+            Resources = [.. job.Resources],
+            Timeout = Micros(job.Timeout),
+            Backoff = Micros(job.Backoff),
+        };
+    }
+
+    /// <summary>A duration as an <c>interval</c> stores it: whole microseconds.</summary>
+    private static TimeSpan? Micros(TimeSpan? value) =>
+        value is { } v ? TimeSpan.FromTicks(v.Ticks - (v.Ticks % 10)) : null;
 }

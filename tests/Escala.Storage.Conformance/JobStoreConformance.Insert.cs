@@ -63,6 +63,27 @@ public abstract partial class JobStoreConformance
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Insert_ReturnedJob_IsExactlyTheStoredJob(int scheduled)
+    {
+        // Odd ticks everywhere: each driver must return what it stores, at its own precision.
+        var now = T0.AddTicks(12_345);
+        var input = NewJob(key: "k" + scheduled, resources: ["b", "a"]) with
+        {
+            RunAt = now.AddTicks(scheduled * 987_654_321),
+            Timeout = TimeSpan.FromTicks(123_456_789),
+            Backoff = TimeSpan.FromTicks(7),
+        };
+
+        var inserted = (await Store.InsertAsync([input], now, Ct))[0];
+        var read = await GetAsync(inserted.Job.Id);
+
+        Assert.True(inserted.Created);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(read), System.Text.Json.JsonSerializer.Serialize(inserted.Job));
+    }
+
     [Fact]
     public async Task Insert_DuplicateKeyInStore_ReturnsExistingNotCreated()
     {
