@@ -18,6 +18,7 @@ namespace Escala.Postgres;
 public sealed partial class PostgresJobStore : IJobStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listenSource;
     private readonly NotifyListener _listener;
     private readonly InsertBatcher _inserts;
     private readonly string _channel;
@@ -48,8 +49,16 @@ public sealed partial class PostgresJobStore : IJobStore
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
 
+        // Pooled connections carry no session state (every lock is transaction-scoped, and LISTEN has a
+        // connection of its own, below), so skip the reset Npgsql would send each time one goes back.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         _dataSource = builder.Build();
-        _listener = new NotifyListener(_dataSource, _channel);
+
+        // The LISTEN connection is never pooled: when it is closed it is gone, subscription and all.
+        var listen = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        listen.ConnectionStringBuilder.Pooling = false;
+        _listenSource = listen.Build();
+        _listener = new NotifyListener(_listenSource, _channel);
         _inserts = new InsertBatcher(InsertRowsAsync, options.InsertBatch, options.InsertFlushers);
     }
 
@@ -96,6 +105,7 @@ public sealed partial class PostgresJobStore : IJobStore
         await _inserts.StopAsync();
         await _listener.DisposeAsync();
         await _dataSource.DisposeAsync();
+        await _listenSource.DisposeAsync();
     }
 
     /// <summary>Runs a database call; a connection-level failure (not a server error) empties the pool so dead connections go at once.</summary>
