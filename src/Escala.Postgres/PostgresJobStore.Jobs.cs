@@ -144,6 +144,29 @@ public sealed partial class PostgresJobStore
         await using var cmd = _dataSource.CreateCommand(
             $"SELECT queue, state, count(*) FROM {Schema}.jobs WHERE @tenant::text IS NULL OR tenant = @tenant GROUP BY queue, state ORDER BY queue");
         cmd.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)tenant ?? DBNull.Value });
+        return await ReadCountsAsync(cmd, JobStates.All, ct);
+    });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueCounts>> CountActiveByQueueAsync(CancellationToken ct) => Guard<IReadOnlyList<QueueCounts>>(async () =>
+    {
+        // One branch per partial index (available, running, scheduled and retryable), so the count reads
+        // those jobs only and never the finished ones.
+        await using var cmd = _dataSource.CreateCommand(
+            $"""
+            SELECT queue, 1::smallint, count(*) FROM {Schema}.jobs WHERE state = 1 GROUP BY queue
+            UNION ALL
+            SELECT queue, 2::smallint, count(*) FROM {Schema}.jobs WHERE state = 2 GROUP BY queue
+            UNION ALL
+            SELECT queue, state, count(*) FROM {Schema}.jobs WHERE state IN (0, 3) GROUP BY queue, state
+            """);
+        return await ReadCountsAsync(cmd, ActiveStates, ct);
+    });
+
+    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(s => !s.IsFinal())];
+
+    private static async Task<IReadOnlyList<QueueCounts>> ReadCountsAsync(NpgsqlCommand cmd, IReadOnlyList<JobState> states, CancellationToken ct)
+    {
         var byQueue = new SortedDictionary<string, Dictionary<JobState, long>>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -151,7 +174,7 @@ public sealed partial class PostgresJobStore
             var queue = reader.GetString(0);
             if (!byQueue.TryGetValue(queue, out var counts))
             {
-                counts = JobStates.All.ToDictionary(s => s, _ => 0L);
+                counts = states.ToDictionary(s => s, _ => 0L);
                 byQueue.Add(queue, counts);
             }
 
@@ -159,7 +182,7 @@ public sealed partial class PostgresJobStore
         }
 
         return byQueue.Select(q => new QueueCounts(q.Key, q.Value)).ToList();
-    });
+    }
 
     private async Task<Job?> LockJobAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenant, long id, CancellationToken ct)
     {

@@ -111,20 +111,36 @@ public sealed partial class SqliteJobStore
                 command.Set("$tenant", tenant);
             }
 
-            var byQueue = new SortedDictionary<string, Dictionary<JobState, long>>(StringComparer.Ordinal);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var queue = reader.GetString(0);
-                if (!byQueue.TryGetValue(queue, out var counts))
-                {
-                    counts = JobStates.All.ToDictionary(state => state, _ => 0L);
-                    byQueue.Add(queue, counts);
-                }
+            return ReadCounts(command, JobStates.All);
+        }, ct);
 
-                counts[(JobState)reader.GetInt32(1)] = reader.GetInt64(2);
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<QueueCounts>> CountActiveByQueueAsync(CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<QueueCounts>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = JobSql.CountActive;
+            return ReadCounts(command, ActiveStates);
+        }, ct);
+
+    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(state => !state.IsFinal())];
+
+    private static List<QueueCounts> ReadCounts(Microsoft.Data.Sqlite.SqliteCommand command, IReadOnlyList<JobState> states)
+    {
+        var byQueue = new SortedDictionary<string, Dictionary<JobState, long>>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var queue = reader.GetString(0);
+            if (!byQueue.TryGetValue(queue, out var counts))
+            {
+                counts = states.ToDictionary(state => state, _ => 0L);
+                byQueue.Add(queue, counts);
             }
 
-            return byQueue.Select(pair => new QueueCounts(pair.Key, pair.Value)).ToList();
-        }, ct);
+            counts[(JobState)reader.GetInt32(1)] = reader.GetInt64(2);
+        }
+
+        return byQueue.Select(pair => new QueueCounts(pair.Key, pair.Value)).ToList();
+    }
 }

@@ -76,6 +76,13 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Job counts by queue and state, all tenants when <paramref name="tenant"/> is null.</summary>
     Task<IReadOnlyList<QueueCounts>> CountByQueueAsync(string? tenant, CancellationToken ct);
 
+    /// <summary>
+    /// Counts of the jobs not yet final (scheduled, available, running, retryable) by queue, all tenants;
+    /// only those four states are present. Reads only those jobs, so it stays cheap however many finished
+    /// jobs the store keeps (the metrics sampler calls it on every node).
+    /// </summary>
+    Task<IReadOnlyList<QueueCounts>> CountActiveByQueueAsync(CancellationToken ct);
+
     // ---- queues ---------------------------------------------------------------------------
 
     Task SetQueuePausedAsync(string queue, bool paused, CancellationToken ct);

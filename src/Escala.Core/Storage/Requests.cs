@@ -105,7 +105,7 @@ public enum RetryStatus
 
 public sealed record RetryResult(RetryStatus Status, Job? Job);
 
-/// <summary>Job counts of one queue by state (all states present, zero where none).</summary>
+/// <summary>Job counts of one queue by state (every state asked for is present, zero where none).</summary>
 public sealed record QueueCounts(string Queue, IReadOnlyDictionary<JobState, long> Counts)
 {
     public long this[JobState state] => Counts.TryGetValue(state, out var n) ? n : 0;

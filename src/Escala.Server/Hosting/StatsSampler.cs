@@ -34,7 +34,7 @@ public sealed class StatsSampler : BackgroundService
         _time = time;
         _logger = logger;
         var meter = metrics.Meter;
-        meter.CreateObservableGauge(EscalaMeter.QueueDepth, ObserveDepth, "{job}", "Jobs by queue and state, all tenants.");
+        meter.CreateObservableGauge(EscalaMeter.QueueDepth, ObserveDepth, "{job}", "Jobs not yet final by queue and state, all tenants.");
         meter.CreateObservableGauge(EscalaMeter.JobsRunning, () => worker.RunningByQueue().Select(q =>
             new Measurement<long>(q.Value, new KeyValuePair<string, object?>(EscalaMeter.TagQueue, q.Key))), "{job}", "Jobs running on this node.");
         meter.CreateObservableGauge(EscalaMeter.ResourceInUse, () => _resources.Select(r =>
@@ -46,7 +46,7 @@ public sealed class StatsSampler : BackgroundService
         meter.CreateObservableGauge(EscalaMeter.Nodes, () => _nodes, "{node}", "Live nodes in the registry.");
     }
 
-    /// <summary>The latest sample of queue counts (all tenants).</summary>
+    /// <summary>The latest sample of queue counts of jobs not yet final (all tenants).</summary>
     public IReadOnlyList<QueueCounts> Queues => _queues;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,7 +58,7 @@ public sealed class StatsSampler : BackgroundService
             {
                 try
                 {
-                    _queues = await _store.CountByQueueAsync(null, stoppingToken);
+                    _queues = await _store.CountActiveByQueueAsync(stoppingToken);
                     _resources = await _store.GetResourceUsageAsync(_time.GetUtcNow(), stoppingToken);
                     _nodes = (await _store.ListNodesAsync(_time.GetUtcNow() - _settings.NodeTtl, stoppingToken)).Count;
                 }
@@ -74,6 +74,8 @@ public sealed class StatsSampler : BackgroundService
         }
     }
 
+    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(s => !s.IsFinal())];
+
     /// <summary>Every configured queue (zero until its jobs are counted) and any other queue the store holds jobs of.</summary>
     private IEnumerable<Measurement<long>> ObserveDepth()
     {
@@ -81,7 +83,7 @@ public sealed class StatsSampler : BackgroundService
         foreach (var name in _settings.Queues.Keys.Union(counted.Keys, StringComparer.Ordinal))
         {
             var queue = counted.GetValueOrDefault(name);
-            foreach (var state in JobStates.All)
+            foreach (var state in ActiveStates)
             {
                 yield return new Measurement<long>(queue?[state] ?? 0,
                     new KeyValuePair<string, object?>(EscalaMeter.TagQueue, name),

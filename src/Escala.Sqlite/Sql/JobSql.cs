@@ -102,6 +102,8 @@ internal static class JobSql
 
     public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
 
+    public const string CountActive = "SELECT queue, state, count(*) FROM jobs WHERE state IN (0, 1, 2, 3) GROUP BY queue, state";
+
     public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
 
     public const string ResumeQueue = "DELETE FROM queue_pauses WHERE queue = $queue";
