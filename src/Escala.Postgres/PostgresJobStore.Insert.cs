@@ -208,25 +208,8 @@ public sealed partial class PostgresJobStore
     private static Job Created(InsertRow row, long id)
     {
         var (job, now) = row;
-        var createdAt = Instants.ToDb(now);
-        var runAt = Instants.ToDb(job.RunAt);
-        return new Job
-        {
-            Id = id,
-            Tenant = job.Tenant,
-            Queue = job.Queue,
-            Kind = job.Kind,
-            Args = job.Args,
-            Priority = job.Priority,
-            State = job.RunAt > now ? JobState.Scheduled : JobState.Available,
-            MaxAttempts = job.MaxAttempts,
-            CreatedAt = createdAt,
-            RunAt = runAt,
-            IdempotencyKey = job.IdempotencyKey,
-            Resources = [.. job.Resources],
-            Timeout = Micros(job.Timeout),
-            Backoff = Micros(job.Backoff),
-        };
+        var state = job.RunAt > now ? JobState.Scheduled : JobState.Available;
+        return job.Stored(id, state, Instants.ToDb(now), Instants.ToDb(job.RunAt), Micros(job.Timeout), Micros(job.Backoff));
     }
 
     /// <summary>A duration as an <c>interval</c> stores it: whole microseconds.</summary>

@@ -17,4 +17,26 @@ public sealed record NewJob
     public IReadOnlyList<string> Resources { get; init; } = [];
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
+
+    /// <summary>
+    /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
+    /// durations as it keeps them (rounded to its precision), so the job it returns is the job it holds.
+    /// </summary>
+    public Job Stored(long id, JobState state, DateTimeOffset createdAt, DateTimeOffset runAt, TimeSpan? timeout, TimeSpan? backoff) => new()
+    {
+        Id = id,
+        Tenant = Tenant,
+        Queue = Queue,
+        Kind = Kind,
+        Args = Args,
+        Priority = Priority,
+        State = state,
+        MaxAttempts = MaxAttempts,
+        CreatedAt = createdAt,
+        RunAt = runAt,
+        IdempotencyKey = IdempotencyKey,
+        Resources = Resources,
+        Timeout = timeout,
+        Backoff = backoff,
+    };
 }

@@ -124,23 +124,7 @@ internal static class InsertRows
         }
 
         insert.Results[index] = new InsertResult(
-            new Job
-            {
-                Id = id,
-                Tenant = job.Tenant,
-                Queue = job.Queue,
-                Kind = job.Kind,
-                Args = job.Args,
-                Priority = job.Priority,
-                State = state,
-                MaxAttempts = job.MaxAttempts,
-                CreatedAt = Instants.FromMs(nowMs),
-                RunAt = Instants.FromMs(runAtMs),
-                IdempotencyKey = job.IdempotencyKey,
-                Resources = job.Resources,
-                Timeout = Millis(job.Timeout),
-                Backoff = Millis(job.Backoff),
-            },
+            job.Stored(id, state, Instants.FromMs(nowMs), Instants.FromMs(runAtMs), Millis(job.Timeout), Millis(job.Backoff)),
             Created: true);
     }
 
