@@ -58,8 +58,14 @@ public sealed partial class PostgresJobStore
         await using var batch = _dataSource.CreateBatch();
         var since = Instants.ToDb(aliveSince);
         batch.BatchCommands.Add(Command($"DELETE FROM {Schema}.nodes WHERE last_beat_at < @since", ("since", since)));
+        // A node shows as leader while it says so and no other node holds the leader row: a killed
+        // leader's last beat said "leader" and stays until its row expires, but its successor owns the row.
         batch.BatchCommands.Add(Command(
-            $"SELECT id, role, host, started_at, last_beat_at, leader FROM {Schema}.nodes WHERE last_beat_at >= @since ORDER BY id",
+            $"""
+            SELECT id, role, host, started_at, last_beat_at,
+                   leader AND NOT EXISTS (SELECT 1 FROM {Schema}.leader l WHERE l.node_id <> n.id)
+            FROM {Schema}.nodes n WHERE last_beat_at >= @since ORDER BY id
+            """,
             ("since", since)));
         var nodes = new List<NodeInfo>();
         await using var reader = await batch.ExecuteReaderAsync(ct);

@@ -48,6 +48,22 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task ListNodes_AfterATakeover_OnlyTheNewLeaderShowsAsLeader()
+    {
+        Assert.True(await Store.TryLeadAsync("n1", LeaderTtl, T0, Ct));
+        await Store.BeatNodeAsync(new NodeInfo("n1", "all", "h", T0, T0, Leader: true), Ct);
+
+        // n1 dies without resigning; once its term runs out n2 takes over.
+        var later = T0 + LeaderTtl + TimeSpan.FromSeconds(1);
+        Assert.True(await Store.TryLeadAsync("n2", LeaderTtl, later, Ct));
+        await Store.BeatNodeAsync(new NodeInfo("n2", "all", "h", later, later, Leader: true), Ct);
+
+        var nodes = await Store.ListNodesAsync(T0, Ct);
+
+        Assert.Equal([("n1", false), ("n2", true)], nodes.Select(node => (node.Id, node.Leader)));
+    }
+
+    [Fact]
     public async Task ListNodes_StaleNodes_DeletedAndOmitted()
     {
         await Store.BeatNodeAsync(new NodeInfo("old", "all", "h", T0, T0, false), Ct);

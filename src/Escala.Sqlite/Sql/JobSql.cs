@@ -133,7 +133,10 @@ internal static class JobSql
 
     public const string DeleteStaleNodes = "DELETE FROM nodes WHERE last_beat_at < $since";
 
-    public const string ListNodes = "SELECT id, role, host, started_at, last_beat_at, leader FROM nodes ORDER BY id";
+    /// <summary>A node shows as leader while it says so and no other node holds the leader row (a dead leader's last beat said so too).</summary>
+    public const string ListNodes =
+        "SELECT id, role, host, started_at, last_beat_at, leader AND NOT EXISTS (SELECT 1 FROM leader l WHERE l.node_id <> nodes.id) " +
+        "FROM nodes ORDER BY id";
 
     public const string RemoveNode = "DELETE FROM nodes WHERE id = $id";
 }
