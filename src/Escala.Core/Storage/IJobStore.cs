@@ -78,8 +78,9 @@ public interface IJobStore : IAsyncDisposable
 
     /// <summary>
     /// Counts of the jobs not yet final (scheduled, available, running, retryable) by queue, all tenants;
-    /// only those four states are present. Reads only those jobs, so it stays cheap however many finished
-    /// jobs the store keeps (the metrics sampler calls it on every node).
+    /// only those four states are present. The metrics sampler calls it on every node every few seconds,
+    /// so it must stay cheap however many finished jobs the store keeps (PostgreSQL reads only its partial
+    /// indexes; SQLite one narrow index).
     /// </summary>
     Task<IReadOnlyList<QueueCounts>> CountActiveByQueueAsync(CancellationToken ct);
 

@@ -102,6 +102,7 @@ internal static class JobSql
 
     public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
 
+    /// <summary>One pass over the narrow (queue, state) index (SQLite picks it over the partial indexes).</summary>
     public const string CountActive = "SELECT queue, state, count(*) FROM jobs WHERE state IN (0, 1, 2, 3) GROUP BY queue, state";
 
     public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
@@ -114,8 +115,10 @@ internal static class JobSql
         "INSERT INTO resources (name, paused_until, pause_reason) VALUES ($name, $until, $reason) " +
         "ON CONFLICT (name) DO UPDATE SET paused_until = excluded.paused_until, pause_reason = excluded.pause_reason";
 
+    /// <summary>One branch per state, so each can read its partial index instead of the whole table.</summary>
     public const string ResourceJobs =
-        "SELECT resources, state, count(*) FROM jobs WHERE state IN (1, 2) AND resources IS NOT NULL GROUP BY resources, state";
+        "SELECT resources, 1, count(*) FROM jobs WHERE state = 1 AND resources IS NOT NULL GROUP BY resources " +
+        "UNION ALL SELECT resources, 2, count(*) FROM jobs WHERE state = 2 AND resources IS NOT NULL GROUP BY resources";
 
     public const string ResourceRows = "SELECT name, paused_until, pause_reason FROM resources";
 
