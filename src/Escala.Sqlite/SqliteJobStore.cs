@@ -14,7 +14,7 @@ namespace Escala.Sqlite;
 /// </summary>
 public sealed partial class SqliteJobStore : IJobStore
 {
-    private static readonly StoreCapabilities SqliteCapabilities = new("sqlite", SupportsNotify: false, MultiNode: false);
+    private static readonly StoreCapabilities SqliteCapabilities = new("sqlite", SupportsNotify: false, MultiNode: false, OrderedWrites: true);
 
     private readonly SqliteConnection _writeConnection;
     private readonly SqliteWriter _writer;

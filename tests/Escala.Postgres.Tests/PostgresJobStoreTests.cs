@@ -48,6 +48,10 @@ public sealed class PostgresJobStoreTests(PostgresServer server) : IAsyncLifetim
         Assert.True(analyzed, "the leader never analyzed a table that grew from empty to 25,000 rows");
     }
 
+    [Fact]
+    public void Capabilities_ManyNodesWithNotify_WritesNotOrdered() =>
+        Assert.Equal(new StoreCapabilities("postgres", SupportsNotify: true, MultiNode: true, OrderedWrites: false), _store.Capabilities);
+
     [Theory]
     [InlineData("Host=h;Max Auto Prepare=0", true)]
     [InlineData("Host=h;maxautoprepare=10", true)]

@@ -122,7 +122,7 @@ public sealed class SqliteJobStoreTests : SqliteStoreFixture
     [Fact]
     public void Capabilities_SingleNodeWithoutNotify()
     {
-        Assert.Equal(new StoreCapabilities("sqlite", SupportsNotify: false, MultiNode: false), Store.Capabilities);
+        Assert.Equal(new StoreCapabilities("sqlite", SupportsNotify: false, MultiNode: false, OrderedWrites: true), Store.Capabilities);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ internal sealed class JobRunner
             return false;
         }
 
-        _completer.Enqueue(new Completion(run.Job.Lease, outcome));
+        _completer.Enqueue(new Completion(run.Job.Lease, outcome), run.Job.Resources.Count > 0 || run.Producer.Queue.TenantConcurrency is not null);
         Forget(run);
         return true;
     }

@@ -4,4 +4,8 @@ namespace Escala.Storage;
 /// <param name="Name">The driver's short name (<c>sqlite</c>, <c>postgres</c>).</param>
 /// <param name="SupportsNotify">Wake-ups reach every node (LISTEN/NOTIFY), not only this one.</param>
 /// <param name="MultiNode">Several nodes may share the store.</param>
-public sealed record StoreCapabilities(string Name, bool SupportsNotify, bool MultiNode);
+/// <param name="OrderedWrites">
+/// Writes are applied one after another in the order they are issued (one writer), so a lease issued
+/// after a completion sees the slots that completion frees even before either has committed.
+/// </param>
+public sealed record StoreCapabilities(string Name, bool SupportsNotify, bool MultiNode, bool OrderedWrites);
