@@ -160,10 +160,8 @@ public sealed partial class PostgresJobStore
             UNION ALL
             SELECT queue, state, count(*) FROM {Schema}.jobs WHERE state IN (0, 3) GROUP BY queue, state
             """);
-        return await ReadCountsAsync(cmd, ActiveStates, ct);
+        return await ReadCountsAsync(cmd, JobStates.Active, ct);
     });
-
-    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(s => !s.IsFinal())];
 
     private static async Task<IReadOnlyList<QueueCounts>> ReadCountsAsync(NpgsqlCommand cmd, IReadOnlyList<JobState> states, CancellationToken ct)
     {

@@ -120,10 +120,8 @@ public sealed partial class SqliteJobStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = JobSql.CountActive;
-            return ReadCounts(command, ActiveStates);
+            return ReadCounts(command, JobStates.Active);
         }, ct);
-
-    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(state => !state.IsFinal())];
 
     private static List<QueueCounts> ReadCounts(Microsoft.Data.Sqlite.SqliteCommand command, IReadOnlyList<JobState> states)
     {

@@ -74,8 +74,6 @@ public sealed class StatsSampler : BackgroundService
         }
     }
 
-    private static readonly JobState[] ActiveStates = [.. JobStates.All.Where(s => !s.IsFinal())];
-
     /// <summary>Every configured queue (zero until its jobs are counted) and any other queue the store holds jobs of.</summary>
     private IEnumerable<Measurement<long>> ObserveDepth()
     {
@@ -83,7 +81,7 @@ public sealed class StatsSampler : BackgroundService
         foreach (var name in _settings.Queues.Keys.Union(counted.Keys, StringComparer.Ordinal))
         {
             var queue = counted.GetValueOrDefault(name);
-            foreach (var state in ActiveStates)
+            foreach (var state in JobStates.Active)
             {
                 yield return new Measurement<long>(queue?[state] ?? 0,
                     new KeyValuePair<string, object?>(EscalaMeter.TagQueue, name),
