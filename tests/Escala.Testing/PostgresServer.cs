@@ -57,7 +57,8 @@ public sealed class PostgresServer : IAsyncLifetime
     private string AdminConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <param name="maxPoolSize">The pool the string asks for: small by default, since one test process opens many stores.</param>
+    public async Task<string> CreateDatabaseAsync(int maxPoolSize = 20)
     {
         var name = "escala_test_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
@@ -67,7 +68,7 @@ public sealed class PostgresServer : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, MaxPoolSize = 20 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what still uses it.</summary>
