@@ -270,7 +270,7 @@ internal static class BenchRunner
     }
 
     /// <summary>Counts completions (from the node's own metric) and tells when a phase's jobs are all done.</summary>
-    private sealed class CompletionGate
+    internal sealed class CompletionGate
     {
         private long _completed;
         private long _target = long.MaxValue;

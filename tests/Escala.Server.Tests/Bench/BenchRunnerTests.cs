@@ -42,6 +42,27 @@ public sealed class BenchRunnerTests(PostgresServer server) : IClassFixture<Post
     }
 
     [Fact]
+    public void CompletionGate_CountsEachPhaseFromItsOwnStart()
+    {
+        var gate = new BenchRunner.CompletionGate();
+        var warmup = gate.Expect(2);
+        gate.Add(2);
+        Assert.True(warmup.IsCompleted);
+
+        // The warm-up's completions do not count towards the measured run.
+        var measured = gate.Expect(3);
+        gate.Add(2);
+        Assert.False(measured.IsCompleted);
+        gate.Add(1);
+        Assert.True(measured.IsCompleted);
+
+        // A trickle learns its size only at the end; completions before that count.
+        var start = gate.Hold();
+        gate.Add(4);
+        Assert.True(gate.Expect(4, start).IsCompleted);
+    }
+
+    [Fact]
     public void Validate_NegativeWarmup_IsRefused() =>
         Assert.Equal("--warmup must be 0 or more.", (Options(null) with { Warmup = -1 }).Validate());
 
