@@ -15,7 +15,7 @@ public static class EscalaServiceCollectionExtensions
     /// Adds the engine: client, governor, worker (when the role runs workers) and maintenance. The caller
     /// registers an <see cref="Storage.IJobStore"/> and any <see cref="IJobHandler"/>s.
     /// </summary>
-    public static IServiceCollection AddEscalaEngine(this IServiceCollection services, EscalaSettings settings)
+    public static IServiceCollection AddEscalaEngine(this IServiceCollection services, EscalaOptions settings)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);

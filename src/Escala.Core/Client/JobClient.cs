@@ -11,7 +11,7 @@ namespace Escala.Client;
 /// Submits and manages jobs: validation, defaults, and the store calls behind the API, the CLI and the bench.
 /// Every method is scoped by tenant.
 /// </summary>
-public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSignals signals, EscalaMetrics metrics, TimeProvider time)
+public sealed class JobClient(IJobStore store, EscalaOptions settings, JobSignals signals, EscalaMetrics metrics, TimeProvider time)
 {
     private static readonly TimeSpan PollFloor = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan PollCeiling = TimeSpan.FromMilliseconds(500);
@@ -25,9 +25,9 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
     /// <summary>Validates every request first; on any error nothing is inserted. Field paths start with <paramref name="fieldPrefix"/> (e.g. <c>jobs</c>).</summary>
     public async Task<IReadOnlyList<InsertResult>> SubmitManyAsync(string tenant, IReadOnlyList<JobRequest> requests, string fieldPrefix, CancellationToken ct)
     {
-        if (requests.Count > settings.MaxBatch)
+        if (requests.Count > settings.Limits.MaxBatch)
         {
-            throw JobValidationException.One(413, fieldPrefix, $"At most {settings.MaxBatch} jobs per batch.");
+            throw JobValidationException.One(413, fieldPrefix, $"At most {settings.Limits.MaxBatch} jobs per batch.");
         }
 
         var now = time.GetUtcNow();
@@ -132,7 +132,7 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
         {
             Fail("kind", "The job's kind is required.");
         }
-        else if (!SettingsBuilder.IsValidName(request.Kind))
+        else if (!Names.IsValid(request.Kind))
         {
             Fail("kind", "A kind has letters, digits, '_', '.', '-' only, at most 64 characters.");
         }
@@ -145,9 +145,9 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
         }
 
         var args = request.Args ?? "{}";
-        if (Encoding.UTF8.GetByteCount(args) > settings.MaxArgsBytes)
+        if (Encoding.UTF8.GetByteCount(args) > settings.Limits.MaxArgsBytes)
         {
-            Fail("args", $"The arguments exceed the limit of {settings.MaxArgsBytes} bytes.", 413);
+            Fail("args", $"The arguments exceed the limit of {settings.Limits.MaxArgsBytes} bytes.", 413);
         }
         else if (request.Args is not null && !IsJson(args))
         {

@@ -1,13 +1,61 @@
 namespace Escala.Configuration;
 
-/// <summary>Everything a node is configured with (section <c>Escala</c> of <c>escala.json</c>, <c>ESCALA_</c> variables, flags).</summary>
-public sealed class EscalaOptions
+/// <summary>
+/// Everything a node is configured with: <c>escala.json</c> (or <c>--config FILE</c>), then <c>ESCALA_</c>
+/// environment variables (<c>ESCALA_Queues__llm__Concurrency=4</c>), then flags (<c>--store</c>, <c>--data</c>, …).
+/// </summary>
+/// <remarks>
+/// <para>
+/// This class tree is the one definition of every configuration key; nothing else lists them. A key is a
+/// public property with a public setter: its camelCase name is the key (<c>queues:llm:timeout</c>), its
+/// type says how the text is read (<see cref="int"/>, <see cref="double"/>, <see cref="bool"/>,
+/// <see cref="string"/>, an enum, <see cref="TimeSpan"/> written <c>500ms</c>/<c>10s</c>/<c>2m</c>,
+/// <see cref="Governance.RateLimit"/> written <c>60/min</c>, <c>string[]</c>, or a nested options class for a
+/// section), its default is its initializer, taken from the area's <c>XDefaults</c> class and repeated in its
+/// doc comment, and its bounds are attributes (<see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/>,
+/// <see cref="PositiveAttribute"/>, <see cref="System.ComponentModel.DataAnnotations.AllowedValuesAttribute"/>)
+/// plus, for rules across keys, <see cref="IValidatableOptions"/>.
+/// </para>
+/// <para>
+/// A <c>Dictionary&lt;string, T&gt;</c> property (<c>queues</c>, <c>resources</c>) accepts any entry name and
+/// checks each entry against <c>T</c>. Any other key that is not in this tree stops start-up with exit code 2,
+/// naming the key, where it came from and the nearest valid key. So adding a configuration section is
+/// adding one property here (an <c>XOptions</c> class with its <c>XDefaults</c>): binding, unknown-key
+/// detection and validation follow from it (<see cref="EscalaConfiguration"/>).
+/// </para>
+/// </remarks>
+public sealed class EscalaOptions : IValidatableOptions
 {
-    /// <summary>This node's id in the cluster. Defaults to the host name and a random suffix.</summary>
-    public string? NodeId { get; set; }
+    private string? _nodeId;
 
-    /// <summary><c>all</c> (API and workers), <c>api</c> (no workers) or <c>worker</c> (no public API). Defaults to <c>all</c>.</summary>
-    public string Role { get; set; } = NodeRoles.All;
+    /// <summary>This node's id in the cluster.</summary>
+    /// <value>Defaults to the host name and a random suffix (<c>web-1-3f9a2c</c>).</value>
+    public string NodeId
+    {
+        get => _nodeId ??= $"{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
+        set => _nodeId = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary><c>all</c> (API and workers), <c>api</c> (no workers) or <c>worker</c> (no public API).</summary>
+    /// <value>Defaults to <see cref="NodeDefaults.Role"/> (<c>all</c>); the <c>--role</c> flag sets it too.</value>
+    [System.ComponentModel.DataAnnotations.AllowedValues(NodeRoles.All, NodeRoles.Api, NodeRoles.Worker)]
+    public string Role { get; set; } = NodeDefaults.Role;
+
+    /// <summary>Where the HTTP API listens (<c>--urls</c>).</summary>
+    /// <value>Defaults to <see cref="NodeDefaults.Urls"/> (<c>http://127.0.0.1:8080</c>).</value>
+    public string Urls { get; set; } = NodeDefaults.Urls;
+
+    /// <summary>A PostgreSQL connection string (<c>Host=…;Database=…</c>) or a SQLite data directory (<c>--store</c>); wins over <see cref="Data"/>.</summary>
+    /// <value>Unset by default: SQLite in <see cref="Data"/>.</value>
+    public string? Store { get; set; }
+
+    /// <summary>The SQLite data directory (<c>--data</c>); a relative path is relative to the working directory.</summary>
+    /// <value>Defaults to <see cref="NodeDefaults.Data"/> (<c>./escala-data</c>).</value>
+    public string Data { get; set; } = NodeDefaults.Data;
+
+    /// <summary>On PostgreSQL, the schema holding Escala's tables: lower-case letters, digits and underscores.</summary>
+    /// <value>Unset by default: the driver's own (<c>escala</c>).</value>
+    public string? Schema { get; set; }
 
     /// <summary>Queues by name. A job naming a queue that is not here is refused, except the <c>default</c> queue, which always exists.</summary>
     public Dictionary<string, QueueOptions> Queues { get; set; } = new(StringComparer.Ordinal);
@@ -18,156 +66,58 @@ public sealed class EscalaOptions
     /// <summary>Default resources per job kind: a job of that kind needs them in addition to its own.</summary>
     public Dictionary<string, string[]> KindResources { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How this node runs jobs.</summary>
     public ExecutionOptions Execution { get; set; } = new();
 
+    /// <summary>The leader's housekeeping.</summary>
     public MaintenanceOptions Maintenance { get; set; } = new();
 
+    /// <summary>Input limits.</summary>
     public LimitOptions Limits { get; set; } = new();
-}
 
-public static class NodeRoles
-{
-    public const string All = "all";
-    public const string Api = "api";
-    public const string Worker = "worker";
+    /// <summary>Log levels.</summary>
+    public LoggingOptions Logging { get; set; } = new();
 
-    public static bool RunsWorkers(string role) => role is All or Worker;
+    /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
+    public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
-    public static bool ServesApi(string role) => role is All or Api;
-}
+    /// <summary>The queue named <paramref name="name"/>, or null when it is not configured.</summary>
+    public QueueOptions? FindQueue(string name) => Queues.GetValueOrDefault(name);
 
-/// <summary>One queue: a worker pool with its own limits and retry policy.</summary>
-public sealed class QueueOptions
-{
-    /// <summary>Most jobs of this queue one node runs at once. Defaults to 10.</summary>
-    public int Concurrency { get; set; } = QueueDefaults.Concurrency;
+    /// <inheritdoc />
+    public IEnumerable<string> Validate(string path)
+    {
+        foreach (var name in Queues.Keys.Where(n => !Names.IsValid(n)))
+        {
+            yield return $"queues:{name}: '{name}' is not a valid name (letters, digits, '_', '.', '-'; at most 64).";
+        }
 
-    /// <summary>Most jobs leased in one round trip. Defaults to the concurrency, at most 100.</summary>
-    public int? FetchBatch { get; set; }
+        foreach (var name in Resources.Keys.Where(n => !Names.IsValid(n)))
+        {
+            yield return $"resources:{name}: '{name}' is not a valid name (letters, digits, '_', '.', '-'; at most 64).";
+        }
 
-    /// <summary>Attempts before a job is dead. Defaults to 5.</summary>
-    public int MaxAttempts { get; set; } = QueueDefaults.MaxAttempts;
+        foreach (var (kind, names) in KindResources)
+        {
+            foreach (var name in names.Where(n => !Resources.ContainsKey(n)))
+            {
+                yield return $"kindResources:{kind}: resource '{name}' is not declared under resources.";
+            }
+        }
+    }
 
-    /// <summary>Soft timeout of one attempt: the handler's token fires. Defaults to 5m.</summary>
-    public string Timeout { get; set; } = QueueDefaults.Timeout;
+    /// <summary>Adds the <c>default</c> queue and gives every queue and resource its name.</summary>
+    internal void Complete()
+    {
+        Queues.TryAdd(QueueDefaults.DefaultQueue, new QueueOptions());
+        foreach (var (name, queue) in Queues)
+        {
+            queue.Name = name;
+        }
 
-    /// <summary>Extra time after the soft timeout before the attempt is failed and its slot freed anyway. Defaults to 5s.</summary>
-    public string HardTimeoutGrace { get; set; } = QueueDefaults.HardTimeoutGrace;
-
-    /// <summary>Base of the exponential backoff between attempts (base × 2^(attempt-1), ±20 % jitter). Defaults to 1s.</summary>
-    public string Backoff { get; set; } = QueueDefaults.Backoff;
-
-    /// <summary>Longest backoff. Defaults to 10m.</summary>
-    public string MaxBackoff { get; set; } = QueueDefaults.MaxBackoff;
-
-    /// <summary>How long finished jobs are kept before pruning. Defaults to 24h.</summary>
-    public string Retention { get; set; } = QueueDefaults.Retention;
-
-    /// <summary>Most running jobs of one tenant in this queue, cluster-wide; unset for no cap.</summary>
-    public int? TenantConcurrency { get; set; }
-
-    /// <summary>When true, no in-process workers run this queue: only external workers lease it over HTTP.</summary>
-    public bool External { get; set; }
-}
-
-public static class QueueDefaults
-{
-    public const string DefaultQueue = "default";
-    public const int Concurrency = 10;
-    public const int MaxFetchBatch = 100;
-    public const int MaxAttempts = 5;
-    public const string Timeout = "5m";
-    public const string HardTimeoutGrace = "5s";
-    public const string Backoff = "1s";
-    public const string MaxBackoff = "10m";
-    public const string Retention = "24h";
-}
-
-/// <summary>An external dependency whose use is governed cluster-wide.</summary>
-public sealed class ResourceOptions
-{
-    /// <summary>Most jobs needing it running at once across the cluster; unset for no limit.</summary>
-    public int? Concurrency { get; set; }
-
-    /// <summary>Most starts per window, such as <c>60/min</c>, <c>10/s</c> or <c>1000/1h</c>; unset for no limit.</summary>
-    public string? Rate { get; set; }
-
-    public BreakerOptions? Breaker { get; set; }
-}
-
-/// <summary>A circuit breaker over a resource's transient failures.</summary>
-public sealed class BreakerOptions
-{
-    /// <summary>Opens after this many transient failures within <see cref="Window"/>. Defaults to 5.</summary>
-    public int Failures { get; set; } = 5;
-
-    /// <summary>Or opens when this ratio (0–1) of attempts within <see cref="Window"/> failed, given <see cref="MinThroughput"/>; unset to use the count.</summary>
-    public double? FailureRatio { get; set; }
-
-    /// <summary>Least attempts in the window before the ratio counts. Defaults to 10.</summary>
-    public int MinThroughput { get; set; } = 10;
-
-    /// <summary>The sliding window failures are counted in. Defaults to 30s.</summary>
-    public string Window { get; set; } = "30s";
-
-    /// <summary>How long the breaker stays open before half-open probes. Defaults to 30s.</summary>
-    public string OpenFor { get; set; } = "30s";
-
-    /// <summary>Jobs let through at once while half-open. Defaults to 1.</summary>
-    public int Probes { get; set; } = 1;
-}
-
-/// <summary>How a node runs jobs.</summary>
-public sealed class ExecutionOptions
-{
-    /// <summary>How long a lease lasts without a heartbeat. Defaults to 30s.</summary>
-    public string LeaseDuration { get; set; } = "30s";
-
-    /// <summary>How often running leases are extended. Defaults to a third of the lease.</summary>
-    public string? HeartbeatInterval { get; set; }
-
-    /// <summary>How often an idle producer looks for work even without a wake-up. Defaults to 1s.</summary>
-    public string PollInterval { get; set; } = "1s";
-
-    /// <summary>On shutdown, how long in-flight jobs may run on before they are handed back. Defaults to 10s.</summary>
-    public string ShutdownGrace { get; set; } = "10s";
-
-    /// <summary>
-    /// On shutdown, how long the node keeps serving HTTP with <c>/health/ready</c> answering 503 before it stops,
-    /// so a load balancer takes it out of rotation first (set it to the balancer's check interval × fall count).
-    /// Defaults to 0s.
-    /// </summary>
-    public string DrainDelay { get; set; } = "0s";
-}
-
-/// <summary>The leader's housekeeping.</summary>
-public sealed class MaintenanceOptions
-{
-    /// <summary>How often due scheduled and retryable jobs are made available. Defaults to 1s.</summary>
-    public string PromoteInterval { get; set; } = "1s";
-
-    /// <summary>How often expired leases are rescued. Defaults to 5s.</summary>
-    public string RescueInterval { get; set; } = "5s";
-
-    /// <summary>How often finished jobs past retention are pruned. Defaults to 1m.</summary>
-    public string PruneInterval { get; set; } = "1m";
-
-    /// <summary>How long the leadership lasts without renewal. Defaults to 15s.</summary>
-    public string LeaderTtl { get; set; } = "15s";
-
-    /// <summary>How long a node stays in the registry without a heartbeat. Defaults to 30s.</summary>
-    public string NodeTtl { get; set; } = "30s";
-}
-
-/// <summary>Input limits.</summary>
-public sealed class LimitOptions
-{
-    /// <summary>Largest job arguments in bytes. Defaults to 1 MiB.</summary>
-    public int MaxArgsBytes { get; set; } = 1 << 20;
-
-    /// <summary>Most jobs in one batch submit. Defaults to 1000.</summary>
-    public int MaxBatch { get; set; } = 1000;
-
-    /// <summary>Longest <c>?wait=</c> on submit and on get. Defaults to 60s.</summary>
-    public string MaxWait { get; set; } = "60s";
+        foreach (var (name, resource) in Resources)
+        {
+            resource.Name = name;
+        }
+    }
 }

@@ -15,7 +15,7 @@ namespace Escala.Execution;
 /// </summary>
 public sealed class EscalaWorker : IHostedService, IAsyncDisposable
 {
-    private readonly EscalaSettings _settings;
+    private readonly EscalaOptions _settings;
     private readonly IJobStore _store;
     private readonly JobClient _client;
     private readonly TimeProvider _time;
@@ -32,7 +32,7 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
     private IDisposable? _subscription;
     private bool _started;
 
-    public EscalaWorker(EscalaSettings settings, IJobStore store, HandlerRegistry handlers, ResourceGovernor governor, JobClient client,
+    public EscalaWorker(EscalaOptions settings, IJobStore store, HandlerRegistry handlers, ResourceGovernor governor, JobClient client,
         JobSignals signals, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
     {
         _settings = settings;
@@ -91,11 +91,11 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
         _started = false;
         _client.CancelRequested -= OnCancelRequested;
         _subscription?.Dispose();
-        Log.Stopping(_logger, _runner.Count, _settings.ShutdownGrace);
+        Log.Stopping(_logger, _runner.Count, _settings.Execution.ShutdownGrace);
         await _stopLeasing.CancelAsync();
         await Task.WhenAll(_producerTasks);
 
-        var deadline = _time.GetUtcNow() + _settings.ShutdownGrace;
+        var deadline = _time.GetUtcNow() + _settings.Execution.ShutdownGrace;
         while (_runner.Count > 0 && _time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None);

@@ -169,7 +169,7 @@ internal sealed class JobRunner
         Finish(run, outcome);
     }
 
-    private JobOutcome.Failed Failure(Job job, QueueSettings queue, string message, string kind, TimeSpan? retryAfter, bool permanent = false)
+    private JobOutcome.Failed Failure(Job job, QueueOptions queue, string message, string kind, TimeSpan? retryAfter, bool permanent = false)
     {
         var now = _time.GetUtcNow();
         var error = new AttemptError(job.Attempt, now, Truncate(message), kind);

@@ -10,13 +10,13 @@ namespace Escala.Execution;
 /// which jobs lost their lease (rescued elsewhere: stop and discard) or were asked to cancel (stop and
 /// report cancelled).
 /// </summary>
-internal sealed class LeaseKeeper(JobRunner runner, IJobStore store, EscalaSettings settings, TimeProvider time, ILogger logger)
+internal sealed class LeaseKeeper(JobRunner runner, IJobStore store, EscalaOptions settings, TimeProvider time, ILogger logger)
 {
     private const int MaxBatch = 1000;
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(settings.HeartbeatInterval, time);
+        using var timer = new PeriodicTimer(settings.Execution.HeartbeatInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
@@ -35,7 +35,7 @@ internal sealed class LeaseKeeper(JobRunner runner, IJobStore store, EscalaSetti
         {
             foreach (var chunk in runner.Running.Select(r => r.Job.Lease).Chunk(MaxBatch))
             {
-                var result = await store.HeartbeatAsync(chunk, time.GetUtcNow() + settings.LeaseDuration, ct);
+                var result = await store.HeartbeatAsync(chunk, time.GetUtcNow() + settings.Execution.LeaseDuration, ct);
                 foreach (var id in result.Lost)
                 {
                     runner.Stop(id, StopReason.LeaseLost);
@@ -50,7 +50,7 @@ internal sealed class LeaseKeeper(JobRunner runner, IJobStore store, EscalaSetti
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // The next beat tries again; leases are long enough to survive a missed beat or two.
-            Log.StoreFailed(logger, ex, "heartbeat", settings.HeartbeatInterval);
+            Log.StoreFailed(logger, ex, "heartbeat", settings.Execution.HeartbeatInterval);
         }
     }
 }

@@ -18,14 +18,14 @@ internal sealed class QueueProducer
     private readonly IJobStore _store;
     private readonly JobRunner _runner;
     private readonly ResourceGovernor _governor;
-    private readonly EscalaSettings _settings;
+    private readonly EscalaOptions _settings;
     private readonly EscalaMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private int _running;
 
-    public QueueProducer(QueueSettings queue, IJobStore store, JobRunner runner, ResourceGovernor governor,
-        EscalaSettings settings, EscalaMetrics metrics, TimeProvider time, ILogger logger)
+    public QueueProducer(QueueOptions queue, IJobStore store, JobRunner runner, ResourceGovernor governor,
+        EscalaOptions settings, EscalaMetrics metrics, TimeProvider time, ILogger logger)
     {
         Queue = queue;
         _store = store;
@@ -37,7 +37,7 @@ internal sealed class QueueProducer
         _logger = logger;
     }
 
-    public QueueSettings Queue { get; }
+    public QueueOptions Queue { get; }
 
     /// <summary>Jobs of this queue running on this node.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -66,7 +66,7 @@ internal sealed class QueueProducer
                     failDelay = TimeSpan.FromMilliseconds(250);
                 }
 
-                await _wake.WaitAsync(_settings.PollInterval, stopping);
+                await _wake.WaitAsync(_settings.Execution.PollInterval, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -108,7 +108,7 @@ internal sealed class QueueProducer
                 Holder = _settings.NodeId,
                 Max = max,
                 Now = now,
-                LeaseFor = _settings.LeaseDuration,
+                LeaseFor = _settings.Execution.LeaseDuration,
                 Admission = _governor.AdmissionFor(Queue),
             }, stopping);
 

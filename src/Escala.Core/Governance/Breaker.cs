@@ -8,7 +8,7 @@ namespace Escala.Governance;
 /// for a while, then lets a few probes through (half-open): a probe's success closes it, a failure
 /// opens it again. Only transient failures count. Not thread-safe: <see cref="ResourceGovernor"/> locks.
 /// </summary>
-internal sealed class Breaker(BreakerSettings settings)
+internal sealed class Breaker(BreakerOptions settings)
 {
     private readonly Queue<(DateTimeOffset At, bool Failed)> _samples = new();
     private int _failures;

@@ -16,7 +16,7 @@ public sealed class ResourceGovernor
     /// <summary>Least time between two store writes that end a cluster-wide half-open after successes.</summary>
     private static readonly TimeSpan StoreCloseInterval = TimeSpan.FromSeconds(1);
 
-    private readonly EscalaSettings _settings;
+    private readonly EscalaOptions _settings;
     private readonly IJobStore _store;
     private readonly EscalaMetrics _metrics;
     private readonly TimeProvider _time;
@@ -28,7 +28,7 @@ public sealed class ResourceGovernor
     private int _gateVersion;
     private int _builtVersion = -1;
 
-    public ResourceGovernor(EscalaSettings settings, IJobStore store, EscalaMetrics metrics, TimeProvider time, ILogger<ResourceGovernor> logger)
+    public ResourceGovernor(EscalaOptions settings, IJobStore store, EscalaMetrics metrics, TimeProvider time, ILogger<ResourceGovernor> logger)
     {
         _settings = settings;
         _store = store;
@@ -45,7 +45,7 @@ public sealed class ResourceGovernor
     }
 
     /// <summary>The limits a lease of <paramref name="queue"/> must respect now.</summary>
-    public Admission AdmissionFor(QueueSettings queue)
+    public Admission AdmissionFor(QueueOptions queue)
     {
         if (_settings.Resources.Count == 0 && queue.TenantConcurrency is null)
         {
@@ -204,7 +204,7 @@ public sealed class ResourceGovernor
         }
     }
 
-    private Admission Build(QueueSettings queue, DateTimeOffset now)
+    private Admission Build(QueueOptions queue, DateTimeOffset now)
     {
         var limits = new Dictionary<string, ResourceLimit>(StringComparer.Ordinal);
         foreach (var (name, resource) in _settings.Resources)

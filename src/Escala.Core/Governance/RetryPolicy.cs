@@ -21,7 +21,7 @@ public static class RetryPolicy
     /// When the job's next attempt may start after the current one failed, or null when it must not
     /// (a permanent failure, or no attempts left). A dependency's <paramref name="retryAfter"/> wins over a shorter backoff.
     /// </summary>
-    public static DateTimeOffset? NextAttemptAt(Job job, QueueSettings queue, DateTimeOffset now, bool permanent, TimeSpan? retryAfter, double random)
+    public static DateTimeOffset? NextAttemptAt(Job job, QueueOptions queue, DateTimeOffset now, bool permanent, TimeSpan? retryAfter, double random)
     {
         if (permanent || job.Attempt >= job.MaxAttempts)
         {

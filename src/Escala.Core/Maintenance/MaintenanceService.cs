@@ -15,7 +15,7 @@ namespace Escala.Maintenance;
 /// When the leader dies its leadership expires and another node takes over.
 /// </summary>
 public sealed class MaintenanceService(
-    EscalaSettings settings,
+    EscalaOptions settings,
     IJobStore store,
     EscalaMetrics metrics,
     TimeProvider time,
@@ -34,7 +34,7 @@ public sealed class MaintenanceService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var tick = TimeSpan.FromTicks(Math.Min(settings.PromoteInterval.Ticks, TimeSpan.FromMilliseconds(500).Ticks));
+        var tick = TimeSpan.FromTicks(Math.Min(settings.Maintenance.PromoteInterval.Ticks, TimeSpan.FromMilliseconds(500).Ticks));
         using var timer = new PeriodicTimer(tick, time);
         try
         {
@@ -76,7 +76,7 @@ public sealed class MaintenanceService(
         {
             if (now >= _nextLead)
             {
-                var leads = await store.TryLeadAsync(settings.NodeId, settings.LeaderTtl, now, ct);
+                var leads = await store.TryLeadAsync(settings.NodeId, settings.Maintenance.LeaderTtl, now, ct);
                 if (leads != IsLeader)
                 {
                     if (leads)
@@ -93,13 +93,13 @@ public sealed class MaintenanceService(
                 }
 
                 IsLeader = leads;
-                _nextLead = now + (settings.LeaderTtl / 3);
+                _nextLead = now + (settings.Maintenance.LeaderTtl / 3);
             }
 
             if (now >= _nextBeat)
             {
                 await store.BeatNodeAsync(new NodeInfo(settings.NodeId, settings.Role, Environment.MachineName, _startedAt, now, IsLeader), ct);
-                _nextBeat = now + (settings.NodeTtl / 3);
+                _nextBeat = now + (settings.Maintenance.NodeTtl / 3);
             }
 
             if (!IsLeader)
@@ -113,24 +113,24 @@ public sealed class MaintenanceService(
                 {
                 }
 
-                _nextPromote = now + settings.PromoteInterval;
+                _nextPromote = now + settings.Maintenance.PromoteInterval;
             }
 
             if (now >= _nextRescue)
             {
                 await RescueAsync(now, ct);
-                _nextRescue = now + settings.RescueInterval;
+                _nextRescue = now + settings.Maintenance.RescueInterval;
             }
 
             if (now >= _nextPrune)
             {
                 await PruneAsync(now, ct);
-                _nextPrune = now + settings.PruneInterval;
+                _nextPrune = now + settings.Maintenance.PruneInterval;
             }
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            Log.StoreFailed(logger, ex, "maintenance", settings.PromoteInterval);
+            Log.StoreFailed(logger, ex, "maintenance", settings.Maintenance.PromoteInterval);
         }
     }
 

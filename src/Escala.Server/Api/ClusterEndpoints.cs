@@ -15,7 +15,7 @@ public static class ClusterEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ResourcesAsync(IJobStore store, EscalaSettings settings, ResourceGovernor governor, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ResourcesAsync(IJobStore store, EscalaOptions settings, ResourceGovernor governor, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
@@ -44,9 +44,9 @@ public static class ClusterEndpoints
         });
     }
 
-    private static async Task<IResult> NodesAsync(IJobStore store, EscalaSettings settings, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> NodesAsync(IJobStore store, EscalaOptions settings, TimeProvider time, CancellationToken ct)
     {
-        var nodes = await store.ListNodesAsync(time.GetUtcNow() - settings.NodeTtl, ct);
+        var nodes = await store.ListNodesAsync(time.GetUtcNow() - settings.Maintenance.NodeTtl, ct);
         return Results.Ok(new { nodes });
     }
 }

@@ -32,7 +32,7 @@ public static class EventsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, JobClient client, JobSignals signals, TimeProvider time, IJobStore store,
-        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
+        EscalaOptions settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
     {
         Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
 

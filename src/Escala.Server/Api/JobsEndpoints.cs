@@ -21,7 +21,7 @@ public static class JobsEndpoints
         return v1;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, JobClient client, EscalaSettings settings, string? wait, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobClient client, EscalaOptions settings, string? wait, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<JobRequest>(http.Request, ct);
         var waitFor = ParseWait(wait, settings);
@@ -56,7 +56,7 @@ public static class JobsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, EscalaSettings settings, IJobStore store, ResourceGovernor governor,
+    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, EscalaOptions settings, IJobStore store, ResourceGovernor governor,
         TimeProvider time, long id, string? wait, CancellationToken ct)
     {
         var waitFor = ParseWait(wait, settings);
@@ -126,7 +126,7 @@ public static class JobsEndpoints
     }
 
     /// <summary>Reads <c>?wait=</c>; throws a 400 naming the parameter when it is not a duration.</summary>
-    public static TimeSpan ParseWait(string? wait, EscalaSettings settings)
+    public static TimeSpan ParseWait(string? wait, EscalaOptions settings)
     {
         if (wait is null)
         {
@@ -138,6 +138,6 @@ public static class JobsEndpoints
             throw JobValidationException.One(StatusCodes.Status400BadRequest, "wait", "Not a duration such as 500ms, 10s or 2m.");
         }
 
-        return value > settings.MaxWait ? settings.MaxWait : value;
+        return value > settings.Limits.MaxWait ? settings.Limits.MaxWait : value;
     }
 }

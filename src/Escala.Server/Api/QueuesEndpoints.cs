@@ -11,14 +11,14 @@ public static class QueuesEndpoints
     {
         var queues = v1.MapGroup("/queues").WithTags("Queues");
         queues.MapGet("/", ListAsync).WithSummary("Every queue with its limits, whether it is paused, and its jobs by state.");
-        queues.MapPost("/{name}/pause", (string name, IJobStore store, EscalaSettings settings, CancellationToken ct) => SetPausedAsync(name, true, store, settings, ct))
+        queues.MapPost("/{name}/pause", (string name, IJobStore store, EscalaOptions settings, CancellationToken ct) => SetPausedAsync(name, true, store, settings, ct))
             .WithSummary("Stop leasing the queue's jobs, cluster-wide. Running jobs finish.");
-        queues.MapPost("/{name}/resume", (string name, IJobStore store, EscalaSettings settings, CancellationToken ct) => SetPausedAsync(name, false, store, settings, ct))
+        queues.MapPost("/{name}/resume", (string name, IJobStore store, EscalaOptions settings, CancellationToken ct) => SetPausedAsync(name, false, store, settings, ct))
             .WithSummary("Lease the queue's jobs again.");
         return v1;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IJobStore store, EscalaSettings settings, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, IJobStore store, EscalaOptions settings, CancellationToken ct)
     {
         var counts = (await store.CountByQueueAsync(http.Tenant(), ct)).ToDictionary(c => c.Queue, StringComparer.Ordinal);
         var paused = await store.GetPausedQueuesAsync(ct);
@@ -37,7 +37,7 @@ public static class QueuesEndpoints
         });
     }
 
-    private static async Task<IResult> SetPausedAsync(string name, bool paused, IJobStore store, EscalaSettings settings, CancellationToken ct)
+    private static async Task<IResult> SetPausedAsync(string name, bool paused, IJobStore store, EscalaOptions settings, CancellationToken ct)
     {
         if (settings.FindQueue(name) is null)
         {

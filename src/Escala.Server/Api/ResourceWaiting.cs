@@ -9,7 +9,7 @@ namespace Escala.Server.Api;
 internal static class ResourceWaiting
 {
     /// <summary>The reason for one resource, or null when nothing holds its jobs back.</summary>
-    public static string? Reason(ResourceSettings resource, ResourceUsage? usage, string? breaker, DateTimeOffset now)
+    public static string? Reason(ResourceOptions resource, ResourceUsage? usage, string? breaker, DateTimeOffset now)
     {
         var paused = usage?.PausedUntil is { } until && until > now;
         if (breaker == "open" || (paused && usage!.PauseReason == BreakerPause.Reason))
@@ -39,7 +39,7 @@ internal static class ResourceWaiting
     /// Why an available job is not running yet, from the store's resource usage and this node's breakers; null for
     /// jobs in other states, jobs that need no governed resource, and jobs nothing holds back. One store read.
     /// </summary>
-    public static async Task<string?> ForJobAsync(Job job, IJobStore store, EscalaSettings settings, ResourceGovernor governor, DateTimeOffset now, CancellationToken ct)
+    public static async Task<string?> ForJobAsync(Job job, IJobStore store, EscalaOptions settings, ResourceGovernor governor, DateTimeOffset now, CancellationToken ct)
     {
         if (job.State != JobState.Available || job.Resources.Count == 0 || !job.Resources.Any(settings.Resources.ContainsKey))
         {

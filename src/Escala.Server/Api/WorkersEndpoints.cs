@@ -40,7 +40,7 @@ public static class WorkersEndpoints
 
     public sealed record FailBody(long Id, string? LeaseToken, string? Error, bool? Retryable, string? RetryAfter);
 
-    private static async Task<IResult> LeaseAsync(HttpContext http, IJobStore store, EscalaSettings settings, ResourceGovernor governor, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> LeaseAsync(HttpContext http, IJobStore store, EscalaOptions settings, ResourceGovernor governor, TimeProvider time, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<LeaseBody>(http.Request, ct);
         if (body.Queues is not { Count: > 0 })
@@ -48,7 +48,7 @@ public static class WorkersEndpoints
             return Problems.Field(StatusCodes.Status400BadRequest, "queues", "Name at least one queue.");
         }
 
-        var queues = new List<QueueSettings>();
+        var queues = new List<QueueOptions>();
         for (var i = 0; i < body.Queues.Count; i++)
         {
             if (settings.FindQueue(body.Queues[i] ?? "") is not { } queue)
@@ -99,7 +99,7 @@ public static class WorkersEndpoints
                     Holder = holder,
                     Max = max - leased.Count,
                     Now = time.GetUtcNow(),
-                    LeaseFor = settings.LeaseDuration,
+                    LeaseFor = settings.Execution.LeaseDuration,
                     Admission = governor.AdmissionFor(queue),
                 }, ct));
             }
@@ -110,7 +110,7 @@ public static class WorkersEndpoints
                 return Results.Ok(new
                 {
                     jobs = leased.Select(LeasedJobDto.From),
-                    leaseDuration = Durations.Format(settings.LeaseDuration),
+                    leaseDuration = Durations.Format(settings.Execution.LeaseDuration),
                 });
             }
 
@@ -129,7 +129,7 @@ public static class WorkersEndpoints
         }
     }
 
-    private static async Task<IResult> HeartbeatAsync(HttpContext http, IJobStore store, EscalaSettings settings, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> HeartbeatAsync(HttpContext http, IJobStore store, EscalaOptions settings, TimeProvider time, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<HeartbeatBody>(http.Request, ct);
         if (body.Leases is not { Count: > 0 } leases)
@@ -138,8 +138,8 @@ public static class WorkersEndpoints
         }
 
         var refs = leases.Select(l => new LeaseRef(l.Id, l.LeaseToken ?? "")).ToArray();
-        var result = await store.HeartbeatAsync(refs, time.GetUtcNow() + settings.LeaseDuration, ct);
-        return Results.Ok(new { lost = result.Lost, cancelRequested = result.CancelRequested, leaseDuration = Durations.Format(settings.LeaseDuration) });
+        var result = await store.HeartbeatAsync(refs, time.GetUtcNow() + settings.Execution.LeaseDuration, ct);
+        return Results.Ok(new { lost = result.Lost, cancelRequested = result.CancelRequested, leaseDuration = Durations.Format(settings.Execution.LeaseDuration) });
     }
 
     private static async Task<IResult> ProgressAsync(HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
@@ -183,7 +183,7 @@ public static class WorkersEndpoints
         return Results.Ok(new { id = body.Id, state = JobState.Completed.ToWire() });
     }
 
-    private static async Task<IResult> FailAsync(HttpContext http, IJobStore store, EscalaSettings settings, ResourceGovernor governor, JobSignals signals, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> FailAsync(HttpContext http, IJobStore store, EscalaOptions settings, ResourceGovernor governor, JobSignals signals, TimeProvider time, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<FailBody>(http.Request, ct);
         TimeSpan? retryAfter = null;

@@ -11,105 +11,22 @@ namespace Escala.Server.Hosting;
 /// <summary>Builds a node: configuration, store, engine, built-in kinds, telemetry, health and the HTTP API.</summary>
 public static class EscalaHost
 {
-    /// <summary>Reads and validates the configuration; throws <see cref="ConfigurationException"/> naming every bad key.</summary>
-    public static (EscalaSettings Settings, IConfiguration Configuration) LoadSettings(ServeOptions serve)
-    {
-        var configuration = new ConfigurationBuilder();
-        var file = serve.Config ?? Path.Combine(Directory.GetCurrentDirectory(), "escala.json");
-        if (serve.Config is not null && !File.Exists(file))
-        {
-            throw new ConfigurationException([$"--config: the file '{file}' does not exist."]);
-        }
-
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-
-            // HttpClient logs every outbound URL at Information; a job's URL can carry tokens or personal data.
-            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        });
-        configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
-        configuration.AddEnvironmentVariables("ESCALA_");
-        var flags = new Dictionary<string, string?>(serve.Overrides, StringComparer.OrdinalIgnoreCase);
-        if (serve.Role is not null)
-        {
-            flags["Role"] = serve.Role;
-        }
-
-        if (serve.Store is not null)
-        {
-            flags["Store"] = serve.Store;
-        }
-
-        if (serve.Data is not null)
-        {
-            flags["Data"] = serve.Data;
-        }
-
-        if (serve.Urls is not null)
-        {
-            flags["Urls"] = serve.Urls;
-        }
-
-        configuration.AddInMemoryCollection(flags);
-        IConfiguration built;
-        try
-        {
-            built = configuration.Build();
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException)
-        {
-            throw new ConfigurationException([$"{Path.GetFileName(file)}: {ex.Message}"]);
-        }
-
-        EscalaOptions options;
-        try
-        {
-            options = built.Get<EscalaOptions>() ?? new EscalaOptions();
-
-            // The binder silently drops a dictionary entry whose value fails to convert (a queue with
-            // "Concurrency": "many" would vanish). Bound on its own, the same entry throws naming the key.
-            foreach (var queue in built.GetSection(nameof(EscalaOptions.Queues)).GetChildren())
-            {
-                queue.Get<QueueOptions>();
-            }
-
-            foreach (var resource in built.GetSection(nameof(EscalaOptions.Resources)).GetChildren())
-            {
-                resource.Get<ResourceOptions>();
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder's message names the key: "Failed to convert configuration value at 'Queues:llm:Concurrency' …".
-            throw new ConfigurationException([ex.Message]);
-        }
-
-        if (built["Schema"] is { } schema && !Postgres.PostgresStoreOptions.IsValidSchema(schema))
-        {
-            throw new ConfigurationException(
-                [$"Schema: '{schema}' is not a valid schema name; use lower-case letters, digits and underscores, starting with a letter (at most 63)."]);
-        }
-
-        return (SettingsBuilder.Build(options), built);
-    }
-
     /// <summary>Builds the web application for one node. The store is migrated before this returns.</summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions serve, Action<IServiceCollection>? configureServices = null)
     {
-        var (settings, configuration) = LoadSettings(serve);
+        var loaded = NodeConfiguration.Load(serve);
+        var (settings, configuration) = (loaded.Options, loaded.Configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = Math.Max(settings.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.MaxBatch, 64);
+            k.Limits.MaxRequestBodySize = Math.Max(settings.Limits.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.Limits.MaxBatch, 64);
         });
-        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.DrainDelay + settings.ShutdownGrace + TimeSpan.FromSeconds(15));
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.Execution.DrainDelay + settings.Execution.ShutdownGrace + TimeSpan.FromSeconds(15));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -121,7 +38,7 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-        var store = StoreFactory.Create(configuration["Store"], configuration["Data"], configuration["Schema"]);
+        var store = StoreFactory.Create(settings.Store, settings.Data, settings.Schema);
         await MigrateAsync(store);
 
         builder.Services.AddSingleton(store);
@@ -146,7 +63,8 @@ public static class EscalaHost
 
         var app = builder.Build();
         app.Logger.LogInformation("Escala node {NodeId} ({Role}) on {Store}", settings.NodeId, settings.Role,
-            StoreFactory.Describe(configuration["Store"], configuration["Data"]));
+            StoreFactory.Describe(settings.Store, settings.Data));
+        ConfigurationLog.Loaded(app.Logger, loaded);
         app.UseEscalaSecurityHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>

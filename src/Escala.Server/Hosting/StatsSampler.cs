@@ -20,14 +20,14 @@ public sealed class StatsSampler : BackgroundService
     /// </summary>
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private readonly IJobStore _store;
-    private readonly EscalaSettings _settings;
+    private readonly EscalaOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<StatsSampler> _logger;
     private volatile IReadOnlyList<QueueCounts> _queues = [];
     private volatile IReadOnlyList<ResourceUsage> _resources = [];
     private volatile int _nodes;
 
-    public StatsSampler(IJobStore store, EscalaSettings settings, EscalaMetrics metrics, EscalaWorker worker, ResourceGovernor governor, TimeProvider time, ILogger<StatsSampler> logger)
+    public StatsSampler(IJobStore store, EscalaOptions settings, EscalaMetrics metrics, EscalaWorker worker, ResourceGovernor governor, TimeProvider time, ILogger<StatsSampler> logger)
     {
         _store = store;
         _settings = settings;
@@ -60,7 +60,7 @@ public sealed class StatsSampler : BackgroundService
                 {
                     _queues = await _store.CountActiveByQueueAsync(stoppingToken);
                     _resources = await _store.GetResourceUsageAsync(_time.GetUtcNow(), stoppingToken);
-                    _nodes = (await _store.ListNodesAsync(_time.GetUtcNow() - _settings.NodeTtl, stoppingToken)).Count;
+                    _nodes = (await _store.ListNodesAsync(_time.GetUtcNow() - _settings.Maintenance.NodeTtl, stoppingToken)).Count;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -130,7 +130,7 @@ public sealed class BreakerTests
         Assert.Equal(BreakerState.Open, sut.Gate(_time.GetUtcNow()).State);
     }
 
-    private Breaker Count(int failures, int probes = 1) => new(new BreakerSettings
+    private Breaker Count(int failures, int probes = 1) => new(new BreakerOptions
     {
         Failures = failures,
         MinThroughput = 10,
@@ -139,7 +139,7 @@ public sealed class BreakerTests
         Probes = probes,
     });
 
-    private static Breaker Ratio(double ratio, int minThroughput) => new(new BreakerSettings
+    private static Breaker Ratio(double ratio, int minThroughput) => new(new BreakerOptions
     {
         Failures = 1,
         FailureRatio = ratio,

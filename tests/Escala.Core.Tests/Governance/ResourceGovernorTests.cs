@@ -20,7 +20,7 @@ public sealed class ResourceGovernorTests : IDisposable
     [Fact]
     public void AdmissionFor_NothingConfigured_ReturnsNone()
     {
-        var settings = SettingsBuilder.Build(new EscalaOptions());
+        var settings = EscalaConfiguration.Validate(new EscalaOptions());
         var sut = Governor(settings);
 
         Assert.Same(Admission.None, sut.AdmissionFor(settings.Queues["default"]));
@@ -31,7 +31,7 @@ public sealed class ResourceGovernorTests : IDisposable
     {
         var options = new EscalaOptions();
         options.Queues["llm"] = new QueueOptions { TenantConcurrency = 2 };
-        var settings = SettingsBuilder.Build(options);
+        var settings = EscalaConfiguration.Validate(options);
         var sut = Governor(settings);
 
         var admission = sut.AdmissionFor(settings.Queues["llm"]);
@@ -108,23 +108,23 @@ public sealed class ResourceGovernorTests : IDisposable
         Assert.Equal(BreakerState.Closed, sut.BreakerStates()["llm"]);
     }
 
-    private static EscalaSettings Settings(bool breaker)
+    private static EscalaOptions Settings(bool breaker)
     {
         var options = new EscalaOptions();
         options.Resources["llm"] = new ResourceOptions
         {
             Concurrency = 10,
-            Rate = "60/min",
-            Breaker = breaker ? new BreakerOptions { Failures = 2, OpenFor = Durations.Format(OpenFor) } : null,
+            Rate = new RateLimit(60, TimeSpan.FromMinutes(1)),
+            Breaker = breaker ? new BreakerOptions { Failures = 2, OpenFor = OpenFor } : null,
         };
-        return SettingsBuilder.Build(options);
+        return EscalaConfiguration.Validate(options);
     }
 
     /// <summary>
     /// The governor pauses resources in the store when a breaker opens. No store is running in these unit tests,
     /// so it gets one that is down: every call fails, as with a lost database, and the local breaker must still work.
     /// </summary>
-    private ResourceGovernor Governor(EscalaSettings settings) =>
+    private ResourceGovernor Governor(EscalaOptions settings) =>
         new(settings, DispatchProxy.Create<IJobStore, StoreThatIsDown>(), _metrics, _time, NullLogger<ResourceGovernor>.Instance);
 
     private Job Job(string[] resources) => new()

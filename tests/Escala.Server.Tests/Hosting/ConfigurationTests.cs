@@ -10,15 +10,15 @@ public sealed class ConfigurationTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     [Theory]
-    [InlineData("Queues:x:Timeout", "abc")]
-    [InlineData("Queues:x:Concurrency", "0")]
-    [InlineData("Queues:x:Concurrency", "lots")]
-    [InlineData("Queues:x:Backoff", "-1s")]
-    [InlineData("Resources:llm:Rate", "fast")]
-    [InlineData("Resources:llm:Concurrency", "lots")]
-    [InlineData("Execution:LeaseDuration", "0s")]
-    [InlineData("Role", "boss")]
-    [InlineData("Schema", "Escala-Prod")]
+    [InlineData("queues:x:timeout", "abc")]
+    [InlineData("queues:x:concurrency", "0")]
+    [InlineData("queues:x:concurrency", "lots")]
+    [InlineData("queues:x:backoff", "-1s")]
+    [InlineData("resources:llm:rate", "fast")]
+    [InlineData("resources:llm:concurrency", "lots")]
+    [InlineData("execution:leaseDuration", "0s")]
+    [InlineData("role", "boss")]
+    [InlineData("schema", "Escala-Prod")]
     public async Task BuildAsync_BadKey_ThrowsConfigurationExceptionNamingTheKey(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<ConfigurationException>(() => EscalaHost.BuildAsync(new ServeOptions
@@ -41,7 +41,7 @@ public sealed class ConfigurationTests : IDisposable
             Overrides = new Dictionary<string, string?> { ["KindResources:ocr:0"] = "gpu" },
         }));
 
-        Assert.Contains("KindResources:ocr", ex.Message);
+        Assert.Contains("kindResources:ocr", ex.Message);
         Assert.Contains("gpu", ex.Message);
     }
 

@@ -55,9 +55,18 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>escala</c> with <paramref name="args"/> in <paramref name="workingDirectory"/> and returns at once.</summary>
-    public static ChildProcess Run(string workingDirectory, params string[] args)
+    public static ChildProcess Run(string workingDirectory, params string[] args) =>
+        Run(workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts <c>escala</c> with extra environment variables and returns at once.</summary>
+    public static ChildProcess Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost) { WorkingDirectory = workingDirectory };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(EscalaDll);
         foreach (var arg in args)
         {
@@ -69,12 +78,18 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>escala serve</c> on <paramref name="dataDirectory"/> with the given config file and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string configFile)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, string configFile)
     {
         Directory.CreateDirectory(dataDirectory);
+        return StartInAsync(dataDirectory, "--data", dataDirectory, "--config", configFile);
+    }
+
+    /// <summary>Starts <c>escala serve</c> with <paramref name="serveArgs"/> in <paramref name="workingDirectory"/> on a free port and waits until it is ready.</summary>
+    public static async Task<ServerProcess> StartInAsync(string workingDirectory, params string[] serveArgs)
+    {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        var child = Run(dataDirectory, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--config", configFile);
+        var child = Run(workingDirectory, ["serve", "--urls", address.ToString().TrimEnd('/'), .. serveArgs]);
         var server = new ServerProcess(child, address);
         try
         {

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+using Escala.Governance;
+
+namespace Escala.Configuration;
+
+/// <summary>An external dependency whose use is governed cluster-wide (<c>resources:NAME</c>).</summary>
+public sealed class ResourceOptions
+{
+    /// <summary>The resource's name: its key under <c>resources</c>.</summary>
+    public string Name { get; internal set; } = "";
+
+    /// <summary>Most jobs needing it running at once across the cluster (1–100,000).</summary>
+    /// <value>Unset by default: no limit.</value>
+    [Range(1, 100_000)]
+    public int? Concurrency { get; set; }
+
+    /// <summary>Most starts per window, written <c>60/min</c>, <c>10/s</c> or <c>1000/1h</c>.</summary>
+    /// <value>Unset by default: no limit.</value>
+    public RateLimit? Rate { get; set; }
+
+    /// <summary>A circuit breaker over the resource's transient failures.</summary>
+    /// <value>Unset by default: no breaker.</value>
+    public BreakerOptions? Breaker { get; set; }
+}
