@@ -66,7 +66,7 @@ public sealed partial class PostgresJobStore : IJobStore
     public string Schema { get; }
 
     /// <inheritdoc />
-    public StoreCapabilities Capabilities { get; } = new("postgres", SupportsNotify: true, MultiNode: true, OrderedWrites: false);
+    public StoreCapabilities Capabilities => DriverCapabilities;
 
     /// <summary>Completes once the wake-up connection listens (after the first <see cref="SubscribeAvailable"/>).</summary>
     internal Task Listening => _listener.Listening.Task;

@@ -14,7 +14,8 @@ namespace Escala.Sqlite;
 /// </summary>
 public sealed partial class SqliteJobStore : IJobStore
 {
-    private static readonly StoreCapabilities SqliteCapabilities = new("sqlite", SupportsNotify: false, MultiNode: false, OrderedWrites: true);
+    /// <summary>What every SQLite store can do, known before one is opened.</summary>
+    public static StoreCapabilities DriverCapabilities { get; } = new("sqlite", SupportsNotify: false, MultiNode: false, OrderedWrites: true);
 
     private readonly SqliteConnection _writeConnection;
     private readonly SqliteWriter _writer;
@@ -59,7 +60,7 @@ public sealed partial class SqliteJobStore : IJobStore
     }
 
     /// <inheritdoc/>
-    public StoreCapabilities Capabilities => SqliteCapabilities;
+    public StoreCapabilities Capabilities => DriverCapabilities;
 
     /// <summary>Write transactions committed since the store opened; fewer than write calls when group commit groups them.</summary>
     internal long Transactions => _writer.Transactions;

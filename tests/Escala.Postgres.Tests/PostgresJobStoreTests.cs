@@ -49,8 +49,46 @@ public sealed class PostgresJobStoreTests(PostgresServer server) : IAsyncLifetim
     }
 
     [Fact]
-    public void Capabilities_ManyNodesWithNotify_WritesNotOrdered() =>
-        Assert.Equal(new StoreCapabilities("postgres", SupportsNotify: true, MultiNode: true, OrderedWrites: false), _store.Capabilities);
+    public void Capabilities_ManyNodesWithNotify_WritesNotOrdered_SchemasAndStatistics() =>
+        Assert.Equal(
+            new StoreCapabilities("postgres", SupportsNotify: true, MultiNode: true, OrderedWrites: false) { Schemas = true, PlannerStatistics = true },
+            _store.Capabilities);
+
+    [Fact]
+    public async Task RefreshStatistics_AfterABulkLoad_PlannerKnowsTheRows()
+    {
+        await _store.InsertAsync(Enumerable.Range(0, 500).Select(_ => Jobs.New()).ToArray(), Jobs.Now, CancellationToken.None);
+        Assert.NotEqual(500f, await RowEstimateAsync());
+
+        await _store.RefreshStatisticsAsync(CancellationToken.None);
+
+        Assert.Equal(500f, await RowEstimateAsync());
+    }
+
+    [Fact]
+    public async Task DropSchema_RemovesTheStoresSchemaOnly()
+    {
+        var database = await _scope.NewDatabaseAsync();
+        var scratch = new PostgresJobStore(new PostgresStoreOptions { ConnectionString = database, Schema = "escala_scratch" });
+        await using (scratch)
+        {
+            var kept = _scope.Open(database);
+            await kept.MigrateAsync(CancellationToken.None);
+            await scratch.MigrateAsync(CancellationToken.None);
+
+            await scratch.DropSchemaAsync(CancellationToken.None);
+
+            await using var schemas = kept.DataSource.CreateCommand(
+                "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace WHERE nspname LIKE 'escala%'");
+            Assert.Equal("escala", await schemas.ExecuteScalarAsync());
+        }
+    }
+
+    private async Task<float> RowEstimateAsync()
+    {
+        await using var cmd = _store.DataSource.CreateCommand("SELECT reltuples FROM pg_class WHERE oid = 'escala.jobs'::regclass");
+        return (float)(await cmd.ExecuteScalarAsync())!;
+    }
 
     [Theory]
     [InlineData("Host=h;Max Auto Prepare=0", true)]

@@ -25,9 +25,10 @@ internal static class BenchRunner
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         };
-        // On PostgreSQL the bench works in a schema of its own, dropped at the end: every run starts from the
-        // same empty tables, and a bench pointed at a real database never touches the jobs in it.
-        var schema = StoreFactory.IsPostgres(options.Store) ? $"escala_bench_{Guid.NewGuid():N}"[..24] : null;
+        // In a store whose tables live in a schema (PostgreSQL) the bench works in a schema of its own, dropped at
+        // the end: every run starts from the same empty tables, and a bench pointed at a real database never
+        // touches the jobs in it.
+        var schema = StoreFactory.CapabilitiesOf(options.Store).Schemas ? $"escala_bench_{Guid.NewGuid():N}"[..24] : null;
         if (schema is not null)
         {
             overrides["Schema"] = schema;
@@ -69,12 +70,12 @@ internal static class BenchRunner
                 var warmed = await CompletedInStoreAsync(store, ct);
                 await ThroughputAsync(warmup, client, store, null, gate, ct);
                 await SettleAsync(store, warmed + options.Warmup, ct);
-                if (schema is not null)
+                if (store.Capabilities.PlannerStatistics)
                 {
-                    // The warm-up took the table from empty to thousands of rows; the leader would ANALYZE it
-                    // within seconds (PostgresJobStore.AnalyzeIfOutgrownAsync), and the replanning that
-                    // follows would land inside the measured run. Do it now instead.
-                    await RunSqlAsync(options.Store!, $"ANALYZE {schema}.jobs", ct);
+                    // The warm-up took the table from empty to thousands of rows; the leader would refresh its
+                    // statistics within seconds (PostgresJobStore.AnalyzeIfOutgrownAsync), and the replanning
+                    // that follows would land inside the measured run. Do it now instead.
+                    await ((IStoreAdministration)store).RefreshStatisticsAsync(ct);
                 }
 
                 latency.Reset();
@@ -103,15 +104,15 @@ internal static class BenchRunner
         finally
         {
             await app.StopAsync(CancellationToken.None);
+            if (schema is not null)
+            {
+                await ((IStoreAdministration)app.Services.GetRequiredService<IJobStore>()).DropSchemaAsync(CancellationToken.None);
+            }
+
             await app.DisposeAsync();
             if (tempDirectory is not null)
             {
                 Directory.Delete(tempDirectory, recursive: true);
-            }
-
-            if (schema is not null)
-            {
-                await RunSqlAsync(options.Store!, $"DROP SCHEMA IF EXISTS {schema} CASCADE", CancellationToken.None);
             }
         }
     }
@@ -221,14 +222,6 @@ internal static class BenchRunner
         }
 
         return samples == 0 ? null : (sum / samples, max);
-    }
-
-    private static async Task RunSqlAsync(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The completed counter runs ahead of the store by one completer batch: waits until the store agrees.</summary>
