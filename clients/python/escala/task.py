@@ -3,8 +3,9 @@
 Binding: a JSON object of args becomes keyword arguments (``{"path": p}`` -> ``extract(ctx, path=p)``);
 the context is passed when the function's first parameter is named ``ctx``, ``context``, ``self``,
 ``task`` or ``job``, is annotated ``JobContext``, or the task was declared with ``bind=True``. A function
-with exactly one other parameter gets the whole args when they do not fit as keywords
-(``def extract(ctx, args)``). A JSON array becomes positional arguments.
+whose only other parameter is named ``args``, ``payload``, ``data``, ``params`` or ``body`` (or is annotated
+``dict``) gets the whole args when they do not fit as keywords (``def extract(ctx, args)``). A JSON array
+becomes positional arguments.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .durations import Duration, to_seconds
 from .exceptions import Cancelled, PermanentError, Retry, SoftTimeLimitExceeded, WorkerShutdown
 
 _CTX_NAMES = ("ctx", "context", "self", "task", "job")
+_WHOLE_NAMES = ("args", "payload", "data", "params", "body")
 _MAX_ERROR = 2000
 
 
@@ -48,10 +50,12 @@ class Task:
         candidates: List[Tuple[List[Any], Dict[str, Any]]] = []
         if isinstance(args, dict):
             candidates.append((lead, dict(args)))
-            candidates.append((lead + [args], {}))
+            if self._takes_whole():
+                candidates.append((lead + [args], {}))
         elif isinstance(args, list):
             candidates.append((lead + list(args), {}))
-            candidates.append((lead + [args], {}))
+            if self._takes_whole():
+                candidates.append((lead + [args], {}))
         elif args is None:
             candidates.append((lead, {}))
             candidates.append((lead + [None], {}))
@@ -68,6 +72,14 @@ class Task:
         except TypeError as error:
             raise PermanentError(f"the job's args do not fit {self.fn.__name__}{self.signature}: {error}") from None
         raise AssertionError("unreachable")
+
+    def _takes_whole(self) -> bool:
+        params = list(self.signature.parameters.values())[1 if self.bind else 0:]
+        if len(params) != 1:
+            return False
+        annotation = params[0].annotation
+        dict_like = annotation in (dict, list) or str(annotation).lower().split("[")[0].split(".")[-1] in ("dict", "mapping", "any")
+        return params[0].name in _WHOLE_NAMES or dict_like
 
 
 def _annotated_ctx(param: inspect.Parameter) -> bool:

@@ -474,13 +474,23 @@ class _Attempt:
         else:
             path = "/v1/workers/release"
         try:
-            answer = self.worker.post(path, body, until) or {}
+            try:
+                answer = self.worker.post(path, body, until) or {}
+            except NotFound as missing:
+                if missing.problem or path not in _OLDER_SERVER:
+                    raise
+                # A server older than /v1/workers/cancel and /release: the nearest call it knows.
+                fallback = {**self.lease, "error": outcome.error or "handed back", "retryable": _OLDER_SERVER[path]}
+                answer = self.worker.post("/v1/workers/fail", fallback, until) or {}
             log.info("job %s (%s, attempt %s): %s -> %s", self.id, self.job.get("kind"), self.job.get("attempt"),
                      outcome.verb, answer.get("state"))
         except Conflict:
             log.info("job %s: lease no longer held when reporting %s; the server decided its fate", self.id, outcome.verb)
         except (ConnectionFailed, ApiError) as error:
             log.error("job %s: could not report %s (%s); its lease will expire and it will run again", self.id, outcome.verb, error)
+
+
+_OLDER_SERVER = {"/v1/workers/cancel": False, "/v1/workers/release": True}
 
 
 def _deadlines(job: Dict[str, Any], task: Optional[Task], received: float):
