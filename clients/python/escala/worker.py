@@ -499,6 +499,8 @@ def _deadlines(job: Dict[str, Any], task: Optional[Task], received: float):
     soft = hard = None
     now_wall = time.time()
     timeout = to_seconds(job.get("timeout")) if job.get("timeout") else None
+    if not timeout or ("deadline" in job and job["deadline"] is None):
+        timeout = None  # the server gave this attempt no deadline
     deadline_wall = _epoch(job.get("deadline"))
     hard_wall = _epoch(job.get("hardDeadline"))
     if timeout is not None:

@@ -18,6 +18,13 @@ def slow(ctx, seconds):
     return {"pid": os.getpid(), "attempt": ctx.attempt}
 
 
+@worker.task("app.blocking", queue=QUEUE)
+def blocking(ctx):
+    if os.environ.get("APP_BLOCK"):
+        time.sleep(60)  # this worker never finishes it: only a hand-back or a kill ends it
+    return {"pid": os.getpid(), "attempt": ctx.attempt}
+
+
 @worker.task("app.pid", queue=QUEUE)
 def pid(ctx):
     return os.getpid()
