@@ -6,7 +6,7 @@ namespace Escala.Workloads.Tests;
 /// <summary>Builds the context the engine hands a handler, for a job leased just now.</summary>
 internal static class TestJobs
 {
-    public static JobContext Context(string kind, string args)
+    public static JobContext Context(string kind, string args, int attempt = 1, string? idempotencyKey = null)
     {
         var now = DateTimeOffset.UtcNow;
         var job = new Job
@@ -17,7 +17,8 @@ internal static class TestJobs
             Kind = kind,
             Args = args,
             State = JobState.Running,
-            Attempt = 1,
+            Attempt = attempt,
+            IdempotencyKey = idempotencyKey,
             MaxAttempts = 5,
             CreatedAt = now,
             RunAt = now,

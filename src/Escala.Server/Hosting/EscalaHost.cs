@@ -121,6 +121,12 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
+        StartupChecks.Listen(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        if (!StoreFactory.IsPostgres(configuration["Store"]))
+        {
+            StartupChecks.DataDirectory(configuration["Store"] ?? configuration["Data"] ?? StoreFactory.DefaultDataDirectory);
+        }
+
         var store = StoreFactory.Create(configuration["Store"], configuration["Data"], configuration["Schema"]);
         await MigrateAsync(store);
 

@@ -40,6 +40,12 @@ public sealed class EndpointServer : IAsyncLifetime
                 received = body.RootElement.Clone(),
             });
         });
+        app.Map("/caller", (HttpRequest request) => Results.Json(new
+        {
+            jobId = request.Headers["Escala-Job-Id"].ToString(),
+            attempt = request.Headers["Escala-Attempt"].ToString(),
+            idempotencyKey = request.Headers["Idempotency-Key"].ToString(),
+        }));
         app.MapGet("/bodyless", (HttpRequest request) => Results.Json(new { method = request.Method, length = request.ContentLength }));
         app.Map("/text", () => Results.Text("plain words", "text/plain"));
         app.Map("/broken-json", () => Results.Text("{not json", "application/json"));
