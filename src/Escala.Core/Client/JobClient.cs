@@ -45,6 +45,7 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
         }
 
         var results = await store.InsertAsync(jobs, now, ct);
+        IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {
             if (result.Created)
