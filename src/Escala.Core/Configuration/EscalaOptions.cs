@@ -23,6 +23,8 @@ public sealed class EscalaOptions
     public MaintenanceOptions Maintenance { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
+
+    public SecurityOptions Security { get; set; } = new();
 }
 
 public static class NodeRoles

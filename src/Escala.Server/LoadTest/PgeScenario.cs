@@ -28,6 +28,7 @@ public static class PgeScenario
             ["Logging:LogLevel:Default"] = "Warning",
             ["NodeId"] = "loadtest",
             ["Queues:default:Concurrency"] = "64",
+            ["Security:Egress:Allow:0"] = "127.0.0.1", // the fake dependency listens on loopback
         };
         foreach (var d in PgeDependency.All.Where(d => d.Resource is not null))
         {
