@@ -1,6 +1,7 @@
 using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
+using Escala.Server.Dashboard;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
@@ -129,6 +130,7 @@ public static class EscalaHost
         builder.Services.AddEscalaWorkloads();
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddOpenTelemetry()
@@ -160,6 +162,7 @@ public static class EscalaHost
         if (NodeRoles.ServesApi(settings.Role))
         {
             app.MapEscalaApi();
+            app.MapEscalaDashboard();
         }
 
         return app;
