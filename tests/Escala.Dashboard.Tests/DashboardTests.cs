@@ -141,6 +141,10 @@ public sealed class DashboardTests(DashboardFixture fixture) : PageTest(fixture)
 
         await Expect(resource.GetByTestId("breaker")).ToHaveTextAsync("breaker open");
         await Expect(resource.GetByTestId("breaker-history")).ToContainTextAsync("open");
+        var metrics = (await Node.Http.GetStringAsync("/metrics")).Split('\n');
+        Assert.Contains("escala_breaker_status{resource=\"flakyapi\",state=\"open\"} 1", metrics);
+        Assert.Contains("escala_breaker_status{resource=\"flakyapi\",state=\"closed\"} 0", metrics);
+        Assert.Contains("escala_breaker_transitions_total{resource=\"flakyapi\",to=\"open\"} 1", metrics);
 
         var held = await Node.SubmitAsync(new { kind = "fail", queue = "flaky", resources = new[] { "flakyapi" }, args = new { failures = 0 } });
         await Expect(resource.GetByTestId("waiting-reason")).ToContainTextAsync("breaker open");

@@ -23,6 +23,9 @@ public sealed class EscalaOptions
     public MaintenanceOptions Maintenance { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
+
+    /// <summary>Metrics and traces: the service name, and where to send traces (OTLP).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
 }
 
 public static class NodeRoles

@@ -2,10 +2,9 @@ using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
 using Escala.Server.Dashboard;
+using Escala.Server.Observability;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Escala.Server.Hosting;
 
@@ -100,6 +99,7 @@ public static class EscalaHost
     public static async Task<WebApplication> BuildAsync(ServeOptions serve, Action<IServiceCollection>? configureServices = null)
     {
         var (settings, configuration) = LoadSettings(serve);
+        var telemetry = EscalaTelemetry.Read(configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
@@ -133,14 +133,7 @@ public static class EscalaHost
         builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
         // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
