@@ -25,6 +25,8 @@ public sealed class EscalaOptions
     public LimitOptions Limits { get; set; } = new();
 
     public SecurityOptions Security { get; set; } = new();
+    /// <summary>Metrics and traces: the service name, and where to send traces (OTLP).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
 }
 
 public static class NodeRoles

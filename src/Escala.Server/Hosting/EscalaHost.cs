@@ -2,10 +2,10 @@ using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
 using Escala.Server.Security;
+using Escala.Server.Dashboard;
+using Escala.Server.Observability;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Escala.Server.Hosting;
 
@@ -102,6 +102,7 @@ public static class EscalaHost
     {
         var (settings, configuration) = LoadSettings(serve);
         var security = Security.SecuritySettings.Build(configuration);
+        var telemetry = EscalaTelemetry.Read(configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
@@ -148,16 +149,10 @@ public static class EscalaHost
         builder.Services.AddEscalaWorkloads();
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
         // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
@@ -180,6 +175,7 @@ public static class EscalaHost
         if (NodeRoles.ServesApi(settings.Role))
         {
             app.MapEscalaApi();
+            app.MapEscalaDashboard();
         }
 
         return app;
