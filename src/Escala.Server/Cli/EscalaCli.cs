@@ -17,6 +17,7 @@ public static class EscalaCli
             ClientCommands.Status(),
             BenchCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
+            PiiCommands.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.
