@@ -18,6 +18,7 @@ public static class EscalaCli
             BenchCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
             KeysCommands.Create(),
+            PiiCommands.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.
