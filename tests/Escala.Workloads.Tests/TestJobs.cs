@@ -6,7 +6,10 @@ namespace Escala.Workloads.Tests;
 /// <summary>Builds the context the engine hands a handler, for a job leased just now.</summary>
 internal static class TestJobs
 {
-    public static JobContext Context(string kind, string args)
+    public static JobContext Context(string kind, string args) => Context(kind, args, _ => { });
+
+    /// <summary>A context whose progress reports go to <paramref name="onProgress"/> (as JSON text).</summary>
+    public static JobContext Context(string kind, string args, Action<string> onProgress)
     {
         var now = DateTimeOffset.UtcNow;
         var job = new Job
@@ -24,6 +27,10 @@ internal static class TestJobs
             AttemptedAt = now,
             LeaseToken = "lease",
         };
-        return new JobContext(job, (_, _, _) => Task.CompletedTask);
+        return new JobContext(job, (_, progress, _) =>
+        {
+            onProgress(progress);
+            return Task.CompletedTask;
+        });
     }
 }
