@@ -9,7 +9,8 @@ namespace Escala.Server.Api;
 
 /// <summary>
 /// <c>GET /v1/jobs/{id}/events</c>: a server-sent event stream of one job. Events: <c>state</c> (the job,
-/// at the start and on every state or attempt change), <c>progress</c> (the job's latest progress), and a
+/// at the start and on every state or attempt change), <c>progress</c> (the job's latest progress), <c>token</c>
+/// (the new text of a streaming job, <see cref="TokenEvents"/>, instead of its progress), and a
 /// last <c>done</c> (the final job, with its result or errors) or <c>timeout</c> when the stream's maximum
 /// duration is up. Keep-alive comments every 15 s.
 /// </summary>
@@ -60,6 +61,12 @@ public static class EventsEndpoint
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
+        var tokens = new TokenEvents();
+        if (tokens.Next(job.Progress) is { } sofar)
+        {
+            await SendTokensAsync(response, job, sofar, ct);
+        }
+
         while (!job.State.IsFinal())
         {
             var left = deadline - time.GetUtcNow();
@@ -75,6 +82,22 @@ public static class EventsEndpoint
             if (next is null)
             {
                 return;
+            }
+
+            if (next.Attempt != job.Attempt)
+            {
+                tokens = new TokenEvents();
+            }
+
+            if (next.Progress != job.Progress && tokens.Next(next.Progress) is { } delta)
+            {
+                await SendTokensAsync(response, next, delta, ct);
+                lastBeat = time.GetUtcNow();
+                if (next.State == job.State && next.Attempt == job.Attempt)
+                {
+                    job = next;
+                    continue;
+                }
             }
 
             if (next.State != job.State || next.Attempt != job.Attempt)
@@ -110,6 +133,12 @@ public static class EventsEndpoint
 
             job = next;
         }
+    }
+
+    private static async Task SendTokensAsync(HttpResponse response, Job job, string data, CancellationToken ct)
+    {
+        await response.WriteAsync($"event: token\nid: {job.Id}-{job.Attempt}-token\ndata: {data}\n\n", ct);
+        await response.Body.FlushAsync(ct);
     }
 
     private static async Task SendAsync(HttpResponse response, string name, Job job, string? waiting, CancellationToken ct)
