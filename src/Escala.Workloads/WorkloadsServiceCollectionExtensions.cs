@@ -1,5 +1,6 @@
 using Escala.Execution;
 using Escala.Workloads.Http;
+using Escala.Workloads.Llm;
 using Escala.Workloads.Noop;
 using Escala.Workloads.Sleep;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class WorkloadsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, HttpJobHandler>();
         services.AddSingleton<IJobHandler, SleepJobHandler>();
         services.AddSingleton<IJobHandler, NoopJobHandler>();
+        services.AddEscalaLlm();
         return services;
     }
 }

@@ -90,6 +90,8 @@ public static partial class SettingsBuilder
             resources[name] = new ResourceSettings { Name = name, Concurrency = r.Concurrency, Rate = rate, Breaker = breaker };
         }
 
+        var kindResources = new Dictionary<string, string[]>(options.KindResources, StringComparer.Ordinal);
+        var models = ModelSettingsBuilder.Build(options.Models, resources, kindResources, errors);
         foreach (var (kind, names) in options.KindResources)
         {
             foreach (var name in names)
@@ -126,7 +128,8 @@ public static partial class SettingsBuilder
             Role = options.Role,
             Queues = queues,
             Resources = resources,
-            KindResources = options.KindResources,
+            KindResources = kindResources,
+            Models = models,
             LeaseDuration = lease,
             HeartbeatInterval = heartbeat,
             PollInterval = Positive(errors, $"Execution:PollInterval", options.Execution.PollInterval),

@@ -81,6 +81,11 @@ public static class EscalaHost
             {
                 resource.Get<ResourceOptions>();
             }
+
+            foreach (var model in built.GetSection(nameof(EscalaOptions.Models)).GetChildren())
+            {
+                model.Get<ModelOptions>();
+            }
         }
         catch (InvalidOperationException ex)
         {
