@@ -78,6 +78,15 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>Log levels.</summary>
     public LoggingOptions Logging { get; set; } = new();
 
+    /// <summary>API keys, JWT, request and rate limits, egress of the <c>http</c> kind.</summary>
+    public SecurityOptions Security { get; set; } = new();
+
+    /// <summary>Metrics and traces: the service name, and where to send traces (OTLP).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>LLMs by name, called by <c>llm.chat</c> jobs (<see cref="ModelOptions"/>).</summary>
+    public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
@@ -97,6 +106,19 @@ public sealed class EscalaOptions : IValidatableOptions
             yield return $"resources:{name}: '{name}' is not a valid name (letters, digits, '_', '.', '-'; at most 64).";
         }
 
+        foreach (var (name, model) in Models)
+        {
+            if (!Names.IsValid(name))
+            {
+                yield return $"models:{name}: '{name}' is not a valid name (letters, digits, '_', '.', '-'; at most 64).";
+            }
+
+            if (model.Fallback is { } fallback && (fallback == name || !Models.ContainsKey(fallback)))
+            {
+                yield return $"models:{name}:fallback: '{fallback}' is not another model under models.";
+            }
+        }
+
         foreach (var (kind, names) in KindResources)
         {
             foreach (var name in names.Where(n => !Resources.ContainsKey(n)))
@@ -106,9 +128,29 @@ public sealed class EscalaOptions : IValidatableOptions
         }
     }
 
-    /// <summary>Adds the <c>default</c> queue and gives every queue and resource its name.</summary>
-    internal void Complete()
+    /// <summary>
+    /// Adds the <c>default</c> queue; gives every queue, resource and model its name; declares each model's resource
+    /// (with no limits, unless <c>resources</c> has it) and adds it to the <c>llm.chat</c> kind's resources; reads each
+    /// model's API key. Returns a message per key that cannot be read.
+    /// </summary>
+    internal IEnumerable<string> Complete(Func<string, string?> readEnvironment)
     {
+        foreach (var (name, model) in Models)
+        {
+            model.Name = name;
+            if (model.ReadApiKey(readEnvironment) is { } problem)
+            {
+                yield return $"models:{name}:apiKeyEnv: {problem}";
+            }
+
+            Resources.TryAdd(model.Resource, new ResourceOptions());
+            var kind = KindResources.GetValueOrDefault(ModelDefaults.Kind) ?? [];
+            if (!kind.Contains(model.Resource, StringComparer.Ordinal))
+            {
+                KindResources[ModelDefaults.Kind] = [.. kind, model.Resource];
+            }
+        }
+
         Queues.TryAdd(QueueDefaults.DefaultQueue, new QueueOptions());
         foreach (var (name, queue) in Queues)
         {

@@ -5,7 +5,7 @@ namespace Escala.Server.Api;
 /// <summary>RFC 9457 problem details for every refusal: a title, a detail, and the fields at fault.</summary>
 public static class Problems
 {
-    /// <summary>A job request the engine refused: 400 malformed, 413 too large, 422 unknown queue or resource.</summary>
+    /// <summary>A job request the engine refused: 400 malformed, 413 too large, 422 unknown queue or resource, 409 idempotency key reused.</summary>
     public static IResult Validation(JobValidationException ex) =>
         Results.Problem(statusCode: StatusOf(ex.Fault), title: ex.Title, detail: ex.Message,
             extensions: new Dictionary<string, object?> { ["errors"] = ex.Errors });
@@ -20,6 +20,7 @@ public static class Problems
     {
         JobRequestFault.TooLarge => StatusCodes.Status413PayloadTooLarge,
         JobRequestFault.UnknownReference => StatusCodes.Status422UnprocessableEntity,
+        JobRequestFault.Conflict => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -1,10 +1,11 @@
 using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
+using Escala.Server.Security;
+using Escala.Server.Dashboard;
+using Escala.Server.Observability;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Escala.Server.Hosting;
 
@@ -16,6 +17,8 @@ public static class EscalaHost
     {
         var loaded = NodeConfiguration.Load(serve);
         var (settings, configuration) = (loaded.Options, loaded.Configuration);
+        var security = Security.SecuritySettings.Build(configuration);
+        var telemetry = EscalaTelemetry.Read(configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
@@ -24,7 +27,7 @@ public static class EscalaHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = Math.Max(settings.Limits.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.Limits.MaxBatch, 64);
+            Security.KestrelLimits.Apply(k.Limits, settings, security);
         });
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.Execution.DrainDelay + settings.Execution.ShutdownGrace + TimeSpan.FromSeconds(15));
 
@@ -38,24 +41,34 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
+        StartupChecks.Listen(settings.Urls);
+        if (!StoreFactory.IsPostgres(settings.Store))
+        {
+            StartupChecks.DataDirectory(settings.Store ?? settings.Data);
+        }
+
         var store = StoreFactory.Create(settings.Store, settings.Data, settings.Schema);
         await MigrateAsync(store);
+        try
+        {
+            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, settings.Urls);
+        }
+        catch (ConfigurationException)
+        {
+            await store.DisposeAsync();
+            throw;
+        }
 
         builder.Services.AddSingleton(store);
         builder.Services.AddEscalaEngine(settings);
+        builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
         // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
@@ -65,7 +78,8 @@ public static class EscalaHost
         app.Logger.LogInformation("Escala node {NodeId} ({Role}) on {Store}", settings.NodeId, settings.Role,
             StoreFactory.Describe(settings.Store, settings.Data));
         ConfigurationLog.Loaded(app.Logger, loaded);
-        app.UseEscalaSecurityHeaders();
+        await Security.SecurityStartup.AnnounceAsync(security, (IKeyStore)store, app.Logger);
+        app.UseEscalaSecurity();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
@@ -78,6 +92,7 @@ public static class EscalaHost
         if (NodeRoles.ServesApi(settings.Role))
         {
             app.MapEscalaApi();
+            app.MapEscalaDashboard();
         }
 
         return app;

@@ -20,7 +20,8 @@ public sealed record NodeConfiguration(EscalaOptions Options, IConfiguration Con
     public const string EnvironmentPrefix = "ESCALA_";
 
     /// <summary>
-    /// <c>ESCALA_</c> variables that belong to other tools and are not server keys: the command-line client's
+    /// <c>ESCALA_</c> variables that are not keys themselves: <c>ESCALA_X_FILE</c> names a file holding key X
+    /// (<see cref="Security.SecretFilesSource"/>); and those that belong to other tools and are not server keys: the command-line client's
     /// and the SDKs' server address and API key, and the test suite's (<c>ESCALA_TEST_*</c>).
     /// </summary>
     private static readonly string[] OtherTools = ["ESCALA_URL", "ESCALA_API_KEY"];
@@ -50,6 +51,7 @@ public sealed record NodeConfiguration(EscalaOptions Options, IConfiguration Con
         }
 
         builder.AddInMemoryCollection(environment.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value.Value)));
+        builder.Add(new Security.SecretFilesSource(EnvironmentPrefix));
         builder.AddInMemoryCollection(flags);
         IConfiguration configuration;
         try
@@ -90,6 +92,7 @@ public sealed record NodeConfiguration(EscalaOptions Options, IConfiguration Con
             var name = (string)entry.Key;
             if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
                 && !name.StartsWith(TestPrefix, StringComparison.OrdinalIgnoreCase)
+                && !name.EndsWith(Security.SecretFilesSource.Suffix, StringComparison.Ordinal)
                 && !OtherTools.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 keys[name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = (name, entry.Value as string);
