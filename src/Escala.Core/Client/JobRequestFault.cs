@@ -12,6 +12,6 @@ public enum JobRequestFault
     /// <summary>Names a queue or resource that is not configured.</summary>
     UnknownReference,
 
-    /// <summary>Reuses an idempotency key with a different body.</summary>
+    /// <summary>Conflicts with what is stored: an idempotency key reused with another body.</summary>
     Conflict,
 }
