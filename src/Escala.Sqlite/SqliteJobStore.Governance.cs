@@ -12,7 +12,7 @@ public sealed partial class SqliteJobStore
         {
             if (paused)
             {
-                return context.Prepared(JobSql.PauseQueue).Set("$queue", queue).Set("$now", Instants.ToMs(DateTimeOffset.UtcNow)).ExecuteNonQuery();
+                return context.Prepared(JobSql.PauseQueue).Set("$queue", queue).Set("$now", Instants.ToMs(_time.GetUtcNow())).ExecuteNonQuery();
             }
 
             context.Wake(queue);

@@ -21,6 +21,7 @@ public sealed partial class SqliteJobStore : IJobStore
     private readonly SqliteWriter _writer;
     private readonly InsertCombiner _inserts;
     private readonly string _readConnectionString;
+    private readonly TimeProvider _time;
     private readonly Lock _subscribersLock = new();
     private Subscription[] _subscribers = [];
     private int _disposed;
@@ -29,6 +30,7 @@ public sealed partial class SqliteJobStore : IJobStore
     public SqliteJobStore(SqliteStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = options.Time;
         Directory.CreateDirectory(options.DataDirectory);
         var timeoutSeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
         _readConnectionString = new SqliteConnectionStringBuilder
@@ -70,7 +72,7 @@ public sealed partial class SqliteJobStore : IJobStore
 
     /// <inheritdoc/>
     public Task MigrateAsync(CancellationToken ct) =>
-        _writer.WriteAsync(context => Migrator.Apply(context, DateTimeOffset.UtcNow), ct);
+        _writer.WriteAsync(context => Migrator.Apply(context, _time.GetUtcNow()), ct);
 
     /// <inheritdoc/>
     public Task<bool> PingAsync(CancellationToken ct) => ReadAsync(connection =>

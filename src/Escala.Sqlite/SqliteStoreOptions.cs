@@ -14,6 +14,10 @@ public sealed class SqliteStoreOptions
     /// <value>Defaults to <see cref="SqliteStoreDefaults.MaxGroup"/> (2000).</value>
     public int MaxGroup { get; init; } = SqliteStoreDefaults.MaxGroup;
 
+    /// <summary>The clock for what the store stamps itself (migrations applied, queues paused).</summary>
+    /// <value>Defaults to <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The database file inside <see cref="DataDirectory"/>.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, SqliteStoreDefaults.FileName);
 }

@@ -212,7 +212,7 @@ internal static class BenchRunner
         while (!done.IsCompleted)
         {
             await Task.Delay(50, ct);
-            var usage = (await store.GetResourceUsageAsync(DateTimeOffset.UtcNow, ct)).FirstOrDefault(u => u.Name == resource.Name);
+            var usage = (await store.GetResourceUsageAsync(TimeProvider.System.GetUtcNow(), ct)).FirstOrDefault(u => u.Name == resource.Name);
             if (usage is { Waiting: > 0 })
             {
                 sum += 100.0 * usage.Running / resource.Limit;

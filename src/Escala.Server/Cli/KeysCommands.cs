@@ -50,9 +50,9 @@ internal static class KeysCommands
                 return 2;
             }
 
-            var (key, text) = KeyRequest.NewKey(request, DateTimeOffset.UtcNow);
+            var (key, text) = KeyRequest.NewKey(request, TimeProvider.System.GetUtcNow());
             await keys.CreateKeyAsync(key, ct);
-            await keys.AppendAuditAsync(new AuditEntry(DateTimeOffset.UtcNow, "cli", key.Tenant, "key.create", "key:" + key.Id,
+            await keys.AppendAuditAsync(new AuditEntry(TimeProvider.System.GetUtcNow(), "cli", key.Tenant, "key.create", "key:" + key.Id,
                 $"scopes={string.Join(',', key.Scopes)}"), ct);
             Console.WriteLine(text);
             await Console.Error.WriteLineAsync(
@@ -90,13 +90,13 @@ internal static class KeysCommands
         {
             var keyId = parse.GetValue(id)!;
             var found = ApiKeySecrets.IsValidId(keyId) ? await keys.FindKeyAsync(keyId, ct) : null;
-            if (found is null || !await keys.RevokeKeyAsync(keyId, null, DateTimeOffset.UtcNow, ct))
+            if (found is null || !await keys.RevokeKeyAsync(keyId, null, TimeProvider.System.GetUtcNow(), ct))
             {
                 await Console.Error.WriteLineAsync($"No active key '{keyId}'.");
                 return 1;
             }
 
-            await keys.AppendAuditAsync(new AuditEntry(DateTimeOffset.UtcNow, "cli", found.Tenant, "key.revoke", "key:" + keyId, null), ct);
+            await keys.AppendAuditAsync(new AuditEntry(TimeProvider.System.GetUtcNow(), "cli", found.Tenant, "key.revoke", "key:" + keyId, null), ct);
             Console.WriteLine($"Revoked {keyId}.");
             return 0;
         }));

@@ -105,7 +105,7 @@ public sealed class LoadRunner
         var poolRecorders = _scenario.Workers.Select(w => new OperationRecorder($"worker:{w.Name}")).ToList();
         var pools = _scenario.Workers.Select((w, i) => new WorkerPool(w, fakes.UrlOf(w.Dependency), poolRecorders[i], Second)).ToList();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = TimeProvider.System.GetUtcNow();
         _clock.Start();
         var monitor = new ServerMonitor(api, Second);
         using var stopBackground = new CancellationTokenSource();
