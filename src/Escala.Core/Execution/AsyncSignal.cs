@@ -1,6 +1,8 @@
 namespace Escala.Execution;
 
 /// <summary>An auto-reset wake-up: many <see cref="Set"/> calls before a wait collapse into one.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "SemaphoreSlim holds an OS handle only once AvailableWaitHandle is read, which this class never does: there is nothing to dispose.")]
 internal sealed class AsyncSignal
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);

@@ -47,7 +47,9 @@ public static class EscalaHost
             StartupChecks.DataDirectory(settings.Store ?? settings.Data);
         }
 
+#pragma warning disable CA2000 // disposed on every failure below, else owned by the service provider (the factory registration)
         var store = StoreFactory.Create(settings.Store, settings.Data, settings.Schema);
+#pragma warning restore CA2000
         await MigrateAsync(store);
         try
         {
@@ -59,7 +61,9 @@ public static class EscalaHost
             throw;
         }
 
-        builder.Services.AddSingleton(store);
+        // Through a factory, so the service provider owns the store and disposes it when the node stops
+        // (an instance registered as such is never disposed: the SQLite writer and the PostgreSQL pools would leak).
+        builder.Services.AddSingleton<IJobStore>(_ => store);
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();

@@ -9,7 +9,7 @@ namespace Escala.Workloads.Llm;
 /// The <c>llm.chat</c> instruments, on Escala's meter: tokens in and out by model and tenant (tenants beyond the
 /// first <see cref="MaxTenants"/> fold into <c>other</c>), time to first token, call duration by outcome, fallbacks.
 /// </summary>
-public sealed class LlmMetrics
+public sealed class LlmMetrics : IDisposable
 {
     /// <summary>Counter of prompt tokens.</summary>
     public const string InputTokens = "escala.llm.input_tokens";
@@ -41,10 +41,16 @@ public sealed class LlmMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _fallbacks;
 
+    /// <summary>The meter this instance created itself (no factory given), disposed with it.</summary>
+    private readonly Meter? _ownMeter;
+
     /// <summary>Creates the instruments on Escala's meter (from <paramref name="meters"/> when given, so the host exports them).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope",
+        Justification = "A meter from IMeterFactory belongs to the factory, which disposes it; one made here is kept in _ownMeter and disposed by Dispose.")]
     public LlmMetrics(IMeterFactory? meters = null)
     {
-        var meter = meters?.Create(EscalaMeter.Name) ?? new Meter(EscalaMeter.Name);
+        _ownMeter = meters is null ? new Meter(EscalaMeter.Name) : null;
+        var meter = _ownMeter ?? meters!.Create(EscalaMeter.Name);
         _input = meter.CreateCounter<long>(InputTokens, "{token}", "Prompt tokens sent to models, as the provider counted them.");
         _output = meter.CreateCounter<long>(OutputTokens, "{token}", "Tokens models generated.");
         _ttft = meter.CreateHistogram<double>(TimeToFirstToken, "s", "From an LLM call to its first token.",
@@ -81,4 +87,7 @@ public sealed class LlmMetrics
 
         return _tenants.Count < MaxTenants && _tenants.TryAdd(tenant, 0) ? tenant : "other";
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _ownMeter?.Dispose();
 }

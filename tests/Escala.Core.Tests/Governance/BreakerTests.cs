@@ -130,7 +130,7 @@ public sealed class BreakerTests
         Assert.Equal(BreakerState.Open, sut.Gate(_time.GetUtcNow()).State);
     }
 
-    private Breaker Count(int failures, int probes = 1) => new(new BreakerOptions
+    private static Breaker Count(int failures, int probes = 1) => new(new BreakerOptions
     {
         Failures = failures,
         MinThroughput = 10,
