@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
@@ -31,9 +32,9 @@ public static class EventsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, JobClient client, JobWatcher watcher, TimeProvider time, IJobStore store,
-        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
+        EscalaSettings settings, ResourceGovernor governor, WorkerKinds kinds, long id, string? maxDuration, CancellationToken ct)
     {
-        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
+        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, kinds, time.GetUtcNow(), ct);
 
         var limit = MaxDuration;
         if (maxDuration is not null && (!Durations.TryParse(maxDuration, out limit) || limit <= TimeSpan.Zero))

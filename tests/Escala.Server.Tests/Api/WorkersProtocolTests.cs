@@ -237,6 +237,36 @@ public sealed class WorkersProtocolTests : NodeTest
         Assert.Equal(1, double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task Job_OfAKindNoWorkerLeases_SaysWhyItWaits_UntilAWorkerAsksForIt()
+    {
+        var first = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+        var second = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+
+        Assert.Equal("waiting: no worker has leased kind scan from queue ext", (await Api.GetJobAsync(second)).GetProperty("waitingReason").GetString());
+
+        var leased = Assert.Single(await LeaseAsync(kinds: ["scan"]));
+        var waiting = EscalaApi.Id(leased) == first ? second : first;
+
+        var job = await Api.GetJobAsync(waiting);
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("waitingReason").ValueKind);
+    }
+
+    [Fact]
+    public async Task Job_OfAKindWithoutAHandlerOnTheNode_IsNotRunAndSaysWhy()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "no-such-handler", queue = "fast" });
+        var done = await Api.SubmitAsync(new { kind = "noop", queue = "fast" });
+        await Api.WaitForStateAsync(EscalaApi.Id(done), "completed");
+
+        var job = await Api.GetJobAsync(id);
+
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(0, job.GetProperty("attempt").GetInt32());
+        Assert.Equal("waiting: no worker has leased kind no-such-handler from queue fast", job.GetProperty("waitingReason").GetString());
+    }
+
     private async Task<List<JsonElement>> LeaseAsync(string[]? kinds = null, string wait = "5s")
     {
         using var response = await Api.PostJsonAsync("/v1/workers/lease", new { queues = new[] { "ext" }, max = 1, wait, worker = "test", kinds });

@@ -25,17 +25,19 @@ public sealed partial class AttemptLifecycle
     private readonly ResourceGovernor _governor;
     private readonly EscalaMetrics _metrics;
     private readonly JobWatcher _watcher;
+    private readonly WorkerKinds _kinds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public AttemptLifecycle(EscalaSettings settings, IJobStore store, ResourceGovernor governor, EscalaMetrics metrics,
-        JobWatcher watcher, TimeProvider time, ILogger<AttemptLifecycle> logger)
+        JobWatcher watcher, WorkerKinds kinds, TimeProvider time, ILogger<AttemptLifecycle> logger)
     {
         _settings = settings;
         _store = store;
         _governor = governor;
         _metrics = metrics;
         _watcher = watcher;
+        _kinds = kinds;
         _time = time;
         _logger = logger;
     }
