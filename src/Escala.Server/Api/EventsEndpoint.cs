@@ -45,8 +45,9 @@ public static class EventsEndpoint
 
         limit = limit > MaxDuration ? MaxDuration : limit;
         var tenant = http.Tenant();
-        var job = await client.GetAsync(tenant, id, ct);
+        // The status first, then the job: the job is never older than the status the loop starts from.
         var status = await watcher.GetAsync(tenant, id, ct);
+        var job = await client.GetAsync(tenant, id, ct);
         if (job is null || status is null)
         {
             await Problems.NotFound($"Job {id}").ExecuteAsync(http);
@@ -62,6 +63,13 @@ public static class EventsEndpoint
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
+        if (job.State.IsFinal())
+        {
+            // Finished before (or while) the stream opened: it still ends with its done event.
+            await SendAsync(response, "done", job, null, ct);
+            return;
+        }
+
         var tokens = new TokenEvents();
         if (tokens.Next(status.Progress) is { } sofar)
         {

@@ -67,7 +67,8 @@ public sealed partial class AttemptLifecycle
     /// </summary>
     /// <param name="failure">What went wrong, for a <see cref="JobOutcome.Failed"/> outcome.</param>
     /// <param name="elapsed">How long the attempt ran; null to measure from the job's start.</param>
-    public void Applied(Job job, JobOutcome outcome, AttemptFailure? failure = null, TimeSpan? elapsed = null)
+    /// <param name="logged">The caller already logged the outcome with <see cref="LogOutcome"/> (inside the attempt's own scope and trace).</param>
+    public void Applied(Job job, JobOutcome outcome, AttemptFailure? failure = null, TimeSpan? elapsed = null, bool logged = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         switch (outcome)
@@ -88,6 +89,25 @@ public sealed partial class AttemptLifecycle
                     _governor.Record(job, failure.CountsForBreaker, failure.Throttled ? CapRetryAfter(failure.RetryAfter) : null);
                 }
 
+                break;
+        }
+
+        if (!logged && outcome is not JobOutcome.Succeeded)
+        {
+            using var scope = _logger.BeginScope(new JobLogScope(job));
+            LogOutcome(job, outcome);
+        }
+
+        _watcher.Signal(job.Id);
+    }
+
+    /// <summary>The log line of an outcome (failures, cancels, hand-backs; successes are counted, not logged). Never the job's arguments.</summary>
+    public void LogOutcome(Job job, JobOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        switch (outcome)
+        {
+            case JobOutcome.Failed failed:
                 Log.JobFailed(_logger, job.Id, job.Attempt, failed.Error.Kind,
                     failed.RetryAt is { } at ? $"retry at {at:O}" : "dead", failed.Error.Message);
                 break;
@@ -98,8 +118,6 @@ public sealed partial class AttemptLifecycle
                 Log.JobReleased(_logger, job.Id, released.Reason);
                 break;
         }
-
-        _watcher.Signal(job.Id);
     }
 
     /// <summary>Stores a running job's progress and wakes its watchers; tells whether the lease is still held and cancel was asked for.</summary>
