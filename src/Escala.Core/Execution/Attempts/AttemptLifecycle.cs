@@ -124,6 +124,15 @@ public sealed partial class AttemptLifecycle
     public async Task<ProgressReport> ProgressAsync(Job job, string token, string progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
+        var now = _time.GetUtcNow();
+        if (job.State == JobState.Running && string.Equals(job.LeaseToken, token, StringComparison.Ordinal)
+            && DeadlinesOf(job).HardDeadline is { } hard && now > hard)
+        {
+            // Past the hard deadline the attempt is over, whether or not the leader's rescuer got to it yet.
+            await ApplyAsync([(job, HardTimeout(job, DeadlinesOf(job), now))], now, ct);
+            return new ProgressReport(false, false);
+        }
+
         var held = await _store.SetProgressAsync(new LeaseRef(job.Id, token), progress, ct);
         if (held)
         {
