@@ -33,7 +33,7 @@ internal static class AdmittedLease
 
         List<Job> leased = [];
         var window = Math.Max(request.Max * 4, 64);
-        using var candidates = CandidateQuery(context, request.Queue, planner, window);
+        using var candidates = CandidateQuery(context, request.Queue, request.Tenant, planner, window);
         var admitted = new List<long>(request.Max);
         (long Priority, long RunAt, long Id)? after = null;
         for (var pass = 0; pass < MaxWindows && admitted.Count < request.Max; pass++)
@@ -72,10 +72,16 @@ internal static class AdmittedLease
         return leased;
     }
 
-    private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, string queue, AdmissionPlanner planner, int window)
+    private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, string queue, string? onlyTenant, AdmissionPlanner planner, int window)
     {
         var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at FROM jobs WHERE queue = $queue AND state = 1");
         var command = context.Adhoc("");
+        if (onlyTenant is not null)
+        {
+            sql.Append(" AND tenant = $only_tenant");
+            command.Set("$only_tenant", onlyTenant);
+        }
+
         var n = 0;
         foreach (var resource in planner.BlockedResources)
         {

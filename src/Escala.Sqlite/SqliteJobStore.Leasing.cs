@@ -92,7 +92,8 @@ public sealed partial class SqliteJobStore
         }
 
         var nowMs = Instants.ToMs(request.Now);
-        var jobs = JobRows.ReadAll(context.Prepared(JobSql.LeaseNext)
+        var lease = request.Tenant is null ? context.Prepared(JobSql.LeaseNext) : context.Prepared(JobSql.LeaseNextOfTenant).Set("$tenant", request.Tenant);
+        var jobs = JobRows.ReadAll(lease
             .Set("$queue", request.Queue).Set("$max", request.Max).Set("$now", nowMs)
             .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));
         jobs.Sort(LeaseOrder.Instance);

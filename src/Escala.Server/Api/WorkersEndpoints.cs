@@ -96,6 +96,7 @@ public static class WorkersEndpoints
                 leased.AddRange(await store.LeaseAsync(new LeaseRequest
                 {
                     Queue = queue.Name,
+                    Tenant = Security.Caller.LeaseTenant(http),
                     Holder = holder,
                     Max = max - leased.Count,
                     Now = time.GetUtcNow(),

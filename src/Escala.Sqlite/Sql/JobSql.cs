@@ -24,6 +24,13 @@ internal static class JobSql
         "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 
+    /// <summary>The fast path for one tenant's jobs (an external worker's key).</summary>
+    public const string LeaseNextOfTenant =
+        "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
+        "leased_by = $holder, lease_expires_at = $expires " +
+        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 AND tenant = $tenant ORDER BY priority DESC, run_at, id LIMIT $max) " +
+        "RETURNING " + JobRows.Columns;
+
     /// <summary>Leases the admitted candidates, given as a JSON array of ids.</summary>
     public const string LeaseIds =
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
