@@ -36,6 +36,13 @@ if [[ -z "${ESCALA_TEST_POSTGRES:-}" ]]; then
   export ESCALA_TEST_POSTGRES
 fi
 
+# The dashboard's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [[ -x scripts/check-deploy.sh ]]; then
   echo "== checking deploy files"
   scripts/check-deploy.sh

@@ -46,6 +46,12 @@ public sealed partial class PostgresJobStore
                 cmd.Parameters.AddWithValue("kind", query.Kind);
             }
 
+            if (query.IdempotencyKey is not null)
+            {
+                sql.Append(" AND idempotency_key = @key");
+                cmd.Parameters.AddWithValue("key", query.IdempotencyKey);
+            }
+
             if (query.Before is { } before)
             {
                 sql.Append(" AND id < @before");

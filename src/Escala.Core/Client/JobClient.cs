@@ -26,6 +26,7 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobWatch
         var now = time.GetUtcNow();
         var jobs = _validator.Validate(tenant, requests, fieldPrefix, now);
         var results = await store.InsertAsync(jobs, now, ct);
+        IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {
             if (result.Created)

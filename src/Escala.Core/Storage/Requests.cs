@@ -16,6 +16,9 @@ public sealed record JobQuery
     public JobState? State { get; init; }
     public string? Kind { get; init; }
 
+    /// <summary>Only the job with this idempotency key (at most one per tenant).</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Only jobs with an id below this one (the previous page's <see cref="JobPage.NextCursor"/>).</summary>
     public long? Before { get; init; }
 

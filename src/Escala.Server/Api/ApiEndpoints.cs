@@ -15,6 +15,8 @@ public static class ApiEndpoints
         v1.MapQueues();
         v1.MapCluster();
         v1.MapWorkers();
+        v1.MapDiscard();
+        v1.MapStats();
         return app;
     }
 

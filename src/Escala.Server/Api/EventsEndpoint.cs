@@ -61,6 +61,12 @@ public static class EventsEndpoint
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
+        var tokens = new TokenEvents();
+        if (tokens.Next(status.Progress) is { } sofar)
+        {
+            await SendTokensAsync(response, job, sofar, ct);
+        }
+
         while (!status.State.IsFinal())
         {
             var now = time.GetUtcNow();
@@ -82,6 +88,23 @@ public static class EventsEndpoint
             if (next is null)
             {
                 return;
+            }
+
+            if (next.Attempt != status.Attempt)
+            {
+                tokens = new TokenEvents();
+            }
+
+            // A streaming job (progress {"text": …}) gets token events carrying only the new text.
+            if (next.Progress != status.Progress && tokens.Next(next.Progress) is { } delta)
+            {
+                await SendTokensAsync(response, job, delta, ct);
+                lastBeat = time.GetUtcNow();
+                if (next.State == status.State && next.Attempt == status.Attempt)
+                {
+                    status = next;
+                    continue;
+                }
             }
 
             if (next.State != status.State || next.Attempt != status.Attempt)
@@ -131,6 +154,12 @@ public static class EventsEndpoint
     {
         var min = a < b ? a : b;
         return min < TimeSpan.Zero ? TimeSpan.Zero : min;
+    }
+
+    private static async Task SendTokensAsync(HttpResponse response, Job job, string data, CancellationToken ct)
+    {
+        await response.WriteAsync($"event: token\nid: {job.Id}-{job.Attempt}-token\ndata: {data}\n\n", ct);
+        await response.Body.FlushAsync(ct);
     }
 
     private static async Task SendAsync(HttpResponse response, string name, Job job, string? waiting, CancellationToken ct)

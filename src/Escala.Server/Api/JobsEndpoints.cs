@@ -16,7 +16,7 @@ public static class JobsEndpoints
         jobs.MapPost("/", SubmitAsync).WithSummary("Submit a job; ?wait=10s waits for its result (202 when not done in time).");
         jobs.MapPost("/batch", SubmitBatchAsync).WithSummary("Submit many jobs at once: all valid or none inserted.");
         jobs.MapGet("/{id:long}", GetAsync).WithSummary("A job, with its result, progress and the error of every attempt; ?wait= waits for it to finish.");
-        jobs.MapGet("/", ListAsync).WithSummary("Jobs newest first, filtered by queue, state and kind, with cursor pagination.");
+        jobs.MapGet("/", ListAsync).WithSummary("Jobs newest first, filtered by queue, state, kind or idempotency key, with cursor pagination.");
         jobs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a waiting job, or ask a running one to stop.");
         jobs.MapPost("/{id:long}/retry", RetryAsync).WithSummary("Run a finished or waiting job again now.");
         return v1;
@@ -73,7 +73,8 @@ public static class JobsEndpoints
         return Results.Ok(JobDto.From(job) with { WaitingReason = reason });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, JobClient client, string? queue, string? state, string? kind, long? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, JobClient client, string? queue, string? state, string? kind, long? cursor, int? limit, CancellationToken ct,
+        string? idempotencyKey = null)
     {
         JobState? parsed = null;
         if (state is not null)
@@ -97,6 +98,7 @@ public static class JobsEndpoints
             Queue = queue,
             State = parsed,
             Kind = kind,
+            IdempotencyKey = idempotencyKey,
             Before = cursor,
             Limit = limit ?? 50,
         }, ct);

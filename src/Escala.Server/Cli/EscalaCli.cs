@@ -17,6 +17,8 @@ public static class EscalaCli
             ClientCommands.Status(),
             BenchCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
+            KeysCommands.Create(),
+            PiiCommands.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.

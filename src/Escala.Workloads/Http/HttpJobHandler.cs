@@ -73,6 +73,10 @@ public sealed class HttpJobHandler : IJobHandler
         {
             throw new TransientJobException($"http: {call.Method} {call.Url.Host} timed out after {Durations.Format(call.Timeout)}.", inner: ex);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is EgressRefusedException refused)
+        {
+            throw new PermanentJobException($"http: {call.Method} {call.Url.Host} refused: {refused.Message}");
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             throw new TransientJobException($"http: {call.Method} {call.Url.Host} failed: {ex.Message}", inner: ex);

@@ -18,7 +18,10 @@ public sealed class HttpJobHandlerTests : IClassFixture<EndpointServer>, IDispos
     public HttpJobHandlerTests(EndpointServer server)
     {
         _server = server;
-        _services = new ServiceCollection().AddSingleton<TimeProvider>(_time).AddEscalaWorkloads().BuildServiceProvider();
+        // The test server is on loopback, which the http kind refuses unless allowed.
+        _services = new ServiceCollection().AddSingleton<TimeProvider>(_time)
+            .AddSingleton(new EgressPolicy(new Escala.Configuration.EgressOptions { Allow = ["127.0.0.1/32"] }))
+            .AddEscalaWorkloads().BuildServiceProvider();
         _sut = _services.GetServices<IJobHandler>().OfType<HttpJobHandler>().Single();
     }
 
