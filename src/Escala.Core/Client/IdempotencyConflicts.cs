@@ -29,7 +29,7 @@ public static class IdempotencyConflicts
 
         if (errors is not null)
         {
-            throw new JobValidationException(409, "Idempotency key reused", errors);
+            throw new JobValidationException(JobRequestFault.Conflict, "Idempotency key reused", errors);
         }
     }
 

@@ -11,4 +11,7 @@ public enum JobRequestFault
 
     /// <summary>Names a queue or resource that is not configured.</summary>
     UnknownReference,
+
+    /// <summary>An idempotency key already names a job with a different body.</summary>
+    Conflict,
 }

@@ -20,6 +20,7 @@ public static class Problems
     {
         JobRequestFault.TooLarge => StatusCodes.Status413PayloadTooLarge,
         JobRequestFault.UnknownReference => StatusCodes.Status422UnprocessableEntity,
+        JobRequestFault.Conflict => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -123,7 +123,7 @@ internal sealed partial class ExternalWorkerService(
             running.StopAfter(timeout, StopReason.Deadline);
         }
 
-        var context = new JobContext(ToJob(job), async (_, progress, ct) =>
+        var context = new JobContext(ToJob(job), async (progress, ct) =>
         {
             using var document = JsonDocument.Parse(progress);
             try
