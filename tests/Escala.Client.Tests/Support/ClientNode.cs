@@ -37,7 +37,7 @@ internal sealed class ClientNode : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Queues:ext:External"] = "true",
                 ["Queues:ext:Backoff"] = "100ms",
-                ["Execution:LeaseDuration"] = "3s",
+                ["Execution:LeaseDuration"] = "10s",
                 ["Maintenance:PromoteInterval"] = "50ms",
                 ["Maintenance:RescueInterval"] = "500ms",
             },
