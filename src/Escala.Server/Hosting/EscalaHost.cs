@@ -156,7 +156,7 @@ public static class EscalaHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
         builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Api.OpenApi.EscalaOpenApi>());
         builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
