@@ -30,6 +30,8 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
             throw JobValidationException.One(413, fieldPrefix, $"At most {settings.MaxBatch} jobs per batch.");
         }
 
+        using var activity = EscalaTracing.Source.StartActivity("jobs submit");
+        activity?.SetTag("escala.jobs", requests.Count);
         var now = time.GetUtcNow();
         var jobs = new NewJob[requests.Count];
         var problems = new Problems();
@@ -237,6 +239,7 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
+            Traceparent = EscalaTracing.CurrentTraceparent(),
         };
     }
 

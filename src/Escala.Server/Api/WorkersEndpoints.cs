@@ -234,9 +234,10 @@ public static class WorkersEndpoints
 
     private sealed record LeasedJobDto(long Id, string Kind, string Queue,
         [property: System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))] string Args,
-        int Attempt, int MaxAttempts, string LeaseToken, DateTimeOffset? LeaseExpiresAt)
+        int Attempt, int MaxAttempts, string LeaseToken, DateTimeOffset? LeaseExpiresAt, string? Traceparent)
     {
+        /// <remarks><c>traceparent</c> is the submit's W3C trace context: a worker starts its span as its child.</remarks>
         public static LeasedJobDto From(Job job) =>
-            new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt);
+            new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt, job.Traceparent);
     }
 }
