@@ -43,6 +43,7 @@ check "nginx -t deploy/nginx.conf" nginx -t -c "$root/deploy/nginx.conf" -p "$tm
 check "promtool check config deploy/prometheus.yml" promtool check config deploy/prometheus.yml
 check "promtool check config deploy/prometheus.compose.yml" promtool check config deploy/prometheus.compose.yml
 check "promtool check rules deploy/alerts.yml" promtool check rules deploy/alerts.yml
+check "promtool test rules deploy/alerts.test.yml" promtool test rules deploy/alerts.test.yml
 
 # YAML syntax of compose and Kubernetes files, plus the structure each must have.
 check "YAML: compose.yaml, grafana/, k8s/*.yaml" /usr/bin/python3 - <<'PY'
