@@ -74,6 +74,12 @@ text = open("deploy/compose.yaml").read()
 if re.search(r"(?i)password[^$\n]*[:=]\s*['\"]?(?!\$\{)\w", text.replace("Password=${", "")):
     errors.append("compose.yaml: a password that is not a ${VAR:?} reference")
 load("deploy/grafana/datasources.yaml")
+load("deploy/grafana/dashboards.yaml")
+import json
+try:
+    json.load(open("deploy/grafana/escala-dashboard.json"))
+except ValueError as error:
+    errors.append(f"grafana/escala-dashboard.json: {error}")
 
 kustomization = load("deploy/k8s/kustomization.yaml")[0]
 for resource in kustomization.get("resources", []):
