@@ -46,6 +46,12 @@ public sealed record LeaseRequest
 
     /// <summary>The limits to apply; <see cref="Admission.None"/> admits everything.</summary>
     public Admission Admission { get; init; } = Admission.None;
+
+    /// <summary>
+    /// Only jobs of these kinds (a node: the kinds it has handlers for; an external worker: the kinds it asked
+    /// for); null leases every kind. Jobs of other kinds stay available and do not stop later jobs from being leased.
+    /// </summary>
+    public IReadOnlyList<string>? Kinds { get; init; }
 }
 
 /// <summary>Per-lease outcome of a heartbeat.</summary>

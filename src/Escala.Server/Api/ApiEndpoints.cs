@@ -31,6 +31,10 @@ public static class ApiEndpoints
         {
             return Problems.Validation(ex);
         }
+        catch (ApiProblemException ex)
+        {
+            return Problems.From(ex);
+        }
         catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException
             || ex.InnerException is DbException or TimeoutException or System.Net.Sockets.SocketException)
         {
