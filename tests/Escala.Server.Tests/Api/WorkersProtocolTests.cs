@@ -133,7 +133,7 @@ public sealed class WorkersProtocolTests : NodeTest
     }
 
     [Fact]
-    public async Task Fail_HugeRetryAfter_IsCappedAtOneHourNot500()
+    public async Task Fail_LongRetryAfter_IsCappedAtOneHour()
     {
         var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 3 });
         var leased = Assert.Single(await LeaseAsync());
@@ -141,7 +141,7 @@ public sealed class WorkersProtocolTests : NodeTest
 
         using var response = await Api.PostJsonAsync("/v1/workers/fail", new
         {
-            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "9999999d",
+            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "20h",
         });
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.OK);
@@ -149,6 +149,23 @@ public sealed class WorkersProtocolTests : NodeTest
         Assert.Equal("retryable", body.GetProperty("state").GetString());
         var retryAt = body.GetProperty("retryAt").GetDateTimeOffset();
         Assert.InRange(retryAt, before + TimeSpan.FromMinutes(59), DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task Fail_RetryAfterBeyondItsBound_Is400AndChangesNothing()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 1 });
+        var leased = Assert.Single(await LeaseAsync());
+
+        using var response = await Api.PostJsonAsync("/v1/workers/fail", new
+        {
+            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "9999999d",
+        });
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("retryAfter", out _));
+        var job = await Api.GetJobAsync(id);
+        Assert.Equal("running", EscalaApi.State(job));
     }
 
     [Fact]
