@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Escala.Configuration;
 using Escala.Jobs;
+using Escala.Telemetry;
 
 namespace Escala.Client;
 
@@ -152,6 +153,7 @@ public sealed class JobRequestValidator(EscalaSettings settings)
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
+            Traceparent = EscalaTracing.CurrentTraceparent(),
         };
     }
 

@@ -18,6 +18,9 @@ public sealed record NewJob
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
 
+    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit, so the job's execution joins its trace.</summary>
+    public string? Traceparent { get; init; }
+
     /// <summary>
     /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
     /// durations as it keeps them (rounded to its precision), so the job it returns is the job it holds.
@@ -38,5 +41,6 @@ public sealed record NewJob
         Resources = Resources,
         Timeout = timeout,
         Backoff = backoff,
+        Traceparent = Traceparent,
     };
 }

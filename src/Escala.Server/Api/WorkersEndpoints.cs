@@ -236,7 +236,7 @@ public static class WorkersEndpoints
             var job = leased.Job;
             var limits = leased.Deadlines;
             return new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt,
-                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, Traceparent: null);
+                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, job.Traceparent);
         }
     }
 }
