@@ -1,6 +1,7 @@
 using Escala.Execution;
 using Escala.Workloads.Http;
 using Escala.Workloads.Noop;
+using Escala.Workloads.Pii;
 using Escala.Workloads.Sleep;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,7 @@ namespace Escala.Workloads;
 public static class WorkloadsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>http</c>, <c>sleep</c> and <c>noop</c> kinds as <see cref="IJobHandler"/> singletons, and the
+    /// Adds the <c>http</c>, <c>sleep</c>, <c>noop</c> and <c>pii.scan</c> kinds as <see cref="IJobHandler"/> singletons, and the
     /// <see cref="HttpClient"/> named <see cref="HttpJobDefaults.ClientName"/> the <c>http</c> kind calls with (its handlers pooled and
     /// recycled by the factory; no client-wide timeout, as each job sets its own).
     /// </summary>
@@ -22,6 +23,9 @@ public static class WorkloadsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, HttpJobHandler>();
         services.AddSingleton<IJobHandler, SleepJobHandler>();
         services.AddSingleton<IJobHandler, NoopJobHandler>();
+        services.TryAddSingleton(PiiDetector.Default);
+        services.TryAddSingleton<PiiScanService>();
+        services.AddSingleton<IJobHandler, PiiScanJobHandler>();
         return services;
     }
 }

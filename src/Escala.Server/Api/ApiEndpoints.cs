@@ -15,6 +15,7 @@ public static class ApiEndpoints
         v1.MapQueues();
         v1.MapCluster();
         v1.MapWorkers();
+        v1.MapPii();
         return app;
     }
 

@@ -24,15 +24,23 @@ internal static class PiiBenchCommand
             var bytes = Encoding.UTF8.GetByteCount(text);
             _ = PiiDetector.Default.Scan(text[..Math.Min(text.Length, 2_000_000)]); // warm-up
             var best = double.MaxValue;
+            var bestCpu = double.MaxValue;
             var count = 0;
-            for (var run = 0; run < 3; run++)
+            using var self = Process.GetCurrentProcess();
+            for (var run = 0; run < 5; run++)
             {
+                self.Refresh();
+                var cpu = self.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 count = PiiDetector.Default.Scan(text).Count;
                 best = Math.Min(best, watch.Elapsed.TotalSeconds);
+                self.Refresh();
+                bestCpu = Math.Min(bestCpu, (self.TotalProcessorTime - cpu).TotalSeconds);
             }
 
-            Console.WriteLine($"in memory: {bytes / 1e6:0.0} MB UTF-8 ({text.Length / 1e6:0.0} M chars), {count} entities, best of 3: {best:0.000} s = {bytes / 1e6 / best:0.0} MB/s on one thread");
+            // CPU time is what "per core" means on a shared machine: wall time also counts the time other processes held the core.
+            Console.WriteLine($"in memory: {bytes / 1e6:0.0} MB UTF-8 ({text.Length / 1e6:0.0} M chars), {count} entities, one thread, best of 5: " +
+                              $"{bytes / 1e6 / bestCpu:0.0} MB per CPU-second ({bestCpu:0.00} s CPU), {bytes / 1e6 / best:0.0} MB/s wall ({best:0.00} s)");
             var fileMb = parse.GetValue(file);
             if (fileMb > 0)
             {
@@ -98,7 +106,9 @@ internal static class PiiBenchCommand
                 peak = Math.Max(peak, process.WorkingSet64);
             }, PiiDefaults.Threshold, ct);
             var seconds = watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"streamed file: {size / 1e6:0.0} MB, {entities} entities, {seconds:0.00} s = {size / 1e6 / seconds:0.0} MB/s (redacting); working set {before / 1e6:0} MB before, peak {peak / 1e6:0} MB during");
+            process.Refresh();
+            Console.WriteLine($"streamed file: {size / 1e6:0.0} MB, {entities} entities, {seconds:0.00} s wall = {size / 1e6 / seconds:0.0} MB/s (redacting, reading UTF-8); " +
+                              $"working set {before / 1e6:0} MB before, peak {peak / 1e6:0} MB during, {process.WorkingSet64 / 1e6:0} MB after");
         }
         finally
         {

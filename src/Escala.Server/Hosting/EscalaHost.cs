@@ -127,6 +127,7 @@ public static class EscalaHost
         builder.Services.AddSingleton(store);
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaWorkloads();
+        Escala.Telemetry.LogRedaction.Use(new Escala.Workloads.Pii.PiiLogRedactor(Escala.Workloads.Pii.PiiDetector.Default)); // no PII in logs
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
         builder.Services.AddProblemDetails();

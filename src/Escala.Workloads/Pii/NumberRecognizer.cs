@@ -45,6 +45,11 @@ internal static class NumberRecognizer
                     break;
                 }
 
+                if (length < 3)
+                {
+                    continue; // no entity has fewer digits
+                }
+
                 if (context < 0)
                 {
                     context = ContextOf(text, groups[a].Start);
