@@ -18,21 +18,16 @@ public static class PiiEndpoints
         return v1;
     }
 
+    /// <remarks>The body is capped while reading at <see cref="PiiDefaults.MaxSyncRequestBytes"/> (Security/BodyLimits); the text itself at <see cref="PiiDefaults.MaxSyncBytes"/>.</remarks>
     private static async Task<IResult> ScanAsync(HttpContext http, PiiScanService service, CancellationToken ct)
     {
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            // JSON escapes may take up to six bytes a character: bound the read, then check the text's own size.
-            limit.MaxRequestBodySize = Math.Min(limit.MaxRequestBodySize ?? long.MaxValue, 6L * PiiDefaults.MaxSyncBytes + 4096);
-        }
-
         var request = await RequestBody.ReadAsync<PiiScanRequest>(http.Request, ct);
         var errors = request.Validate(PiiDefaults.MaxSyncBytes, out var texts);
         if (errors.Count > 0)
         {
             var tooLarge = errors.Values.Any(m => m[0].StartsWith("Larger than", StringComparison.Ordinal));
-            throw new JobValidationException(tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                tooLarge ? "Payload too large" : "Invalid PII scan request", errors);
+            var fault = tooLarge ? JobRequestFault.TooLarge : JobRequestFault.Invalid;
+            throw new JobValidationException(fault, tooLarge ? JobValidationException.TitleOf(fault) : "Invalid PII scan request", errors);
         }
 
         if (request.Texts is null)

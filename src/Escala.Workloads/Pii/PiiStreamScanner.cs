@@ -118,7 +118,7 @@ public sealed class PiiStreamScanner(PiiDetector detector, int windowChars = Pii
     /// <summary>Moves <paramref name="from"/> back over the lines of a table (those holding | ; or a tab) so that its header stays in view.</summary>
     private static int TableStart(ReadOnlySpan<char> text, int from, int floor)
     {
-        var start = from;
+        var start = Math.Max(floor, text[..from].LastIndexOf('\n') + 1); // whole lines: a header cut in two names the wrong columns
         for (var lines = 0; lines < 64 && start > floor; lines++)
         {
             var previousEnd = text[..start].LastIndexOf('\n');
