@@ -59,7 +59,8 @@ public static class EventsEndpoint
         var lastBeat = time.GetUtcNow();
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
-        await SendAsync(response, "state", job, waiting, ct);
+        // A job already final gets its one event as "done": every stream ends with done or timeout.
+        await SendAsync(response, job.State.IsFinal() ? "done" : "state", job, waiting, ct);
         while (!job.State.IsFinal())
         {
             var left = deadline - time.GetUtcNow();

@@ -137,7 +137,7 @@ public sealed class ScenarioLoaderTests
             Assert.Equal(scenario, ScenarioLoader.LoadFile(scenario.Name) with { }, ScenarioComparer.Instance);
         }
 
-        Assert.Equal(files.Select(Path.GetFileNameWithoutExtension), ScenarioLoader.BuiltIn);
+        Assert.Equal(files.Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal), ScenarioLoader.BuiltIn);
     }
 
     [Fact]
