@@ -25,8 +25,6 @@ public sealed class LoadRunner
     private readonly LongHistogram _sendLag = new(1, 3_600_000_000, 3);
     private long _dropped;
 
-    private const int MaxOpenConnections = 1000;
-
     private LoadRunner(Scenario scenario, LoadRunOptions options)
     {
         _scenario = scenario;
@@ -95,9 +93,9 @@ public sealed class LoadRunner
     private async Task<LoadReport> RunAgainstAsync(Uri url, bool hostsNode, CancellationToken ct)
     {
         var longestWait = _scenario.Operations.Select(o => o.Wait).DefaultIfEmpty(TimeSpan.Zero).Max();
-        // Connections are bounded (each is a socket on both sides of loopback): one per user in the closed model; in the
-        // open model at most 1,000, beyond which requests queue in the client, still timed from their intended start.
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Workload.Users is { } users ? users + 16 : Math.Min(Workload.MaxInFlight, MaxOpenConnections) };
+        // Connections are bounded (each is a socket on both sides of loopback): one per user in the closed model, one per
+        // operation in flight in the open model (whose arrivals beyond workload.maxInFlight are dropped and counted).
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Workload.Users is { } users ? users + 16 : Workload.MaxInFlight };
         using var api = new HttpClient(handler) { BaseAddress = url, Timeout = longestWait + TimeSpan.FromSeconds(30) };
         using var dependencyClient = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var limits = await LimitsAsync(api, ct);
@@ -388,8 +386,7 @@ public sealed class LoadRunner
             Queues = queues,
             Generator = generator,
             Sla = SlaEvaluator.Evaluate(_scenario, operations, dependencies, queues, generator, steady),
-            Hints = CapacityAdvisor.Advise(operations, dependencies, resources, queues, load, generator, Workload.Duration.TotalSeconds,
-                name => _scenario.Operations.FirstOrDefault(o => o.Name == name)?.Resources ?? []),
+            Hints = CapacityAdvisor.Advise(operations, dependencies, resources, queues, load, generator, Workload.Duration.TotalSeconds, new OfferedLoad(_scenario)),
             Timeline = [.. snapshots.SelectMany(s => s.Seconds.Select(f => new TimelinePoint(s.Name, f.Second, f.Ok, f.Errors, f.Latency?.P50Ms, f.Latency?.P95Ms, f.Latency?.P99Ms)))],
         };
     }

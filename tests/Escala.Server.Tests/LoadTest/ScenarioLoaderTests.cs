@@ -141,6 +141,20 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void ReadmeExample_Parses()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var start = readme.IndexOf("```yaml\nname: my-portal", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README's scenario example is gone");
+        var body = readme[(start + "```yaml\n".Length)..];
+
+        var scenario = ScenarioLoader.Parse(body[..body.IndexOf("```", StringComparison.Ordinal)], "README.md");
+
+        Assert.Equal(5, scenario.Operations.Count);
+        Assert.Equal(15, scenario.Operations[0].Users);
+    }
+
+    [Fact]
     public void LoadFile_UnknownName_ListsTheBuiltInOnes()
     {
         var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.LoadFile("no-such-scenario"));

@@ -23,13 +23,13 @@ public static class CapacityAdvisor
 
     public static IReadOnlyList<CapacityHint> Advise(IReadOnlyList<OperationResult> operations, IReadOnlyList<DependencyResult> dependencies,
         IReadOnlyList<ResourceResult> resources, IReadOnlyList<QueueResult> queues, IReadOnlyList<ServerSample> samples,
-        GeneratorResult generator, double elapsedSeconds, Func<string, IReadOnlyList<string>> resourcesOf)
+        GeneratorResult generator, double elapsedSeconds, OfferedLoad load)
     {
         var hints = new List<CapacityHint>();
         foreach (var r in resources.Where(r => r.AtLimitShare >= Saturated && r.MaxWaiting > 0))
         {
             var dependency = dependencies.FirstOrDefault(d => d.Resource == r.Name);
-            var needed = dependency is null || double.IsNaN(dependency.MeanLatencyMs) ? (int?)null : Needed(dependency.Calls, WaitingGrowth(samples, s => s.Resources.GetValueOrDefault(r.Name)?.Waiting), elapsedSeconds, dependency.MeanLatencyMs);
+            var needed = dependency is null || double.IsNaN(dependency.MeanLatencyMs) ? (int?)null : Needed(dependency.Calls, WaitingGrowth(samples, s => s.Resources.GetValueOrDefault(r.Name)?.Waiting), elapsedSeconds, dependency.MeanLatencyMs, load.OfferedToResource(r.Name));
             hints.Add(new CapacityHint(
                 $"resource {r.Name} at its limit",
                 $"{r.Name} ran at its limit of {r.Limit} in {Share(r.AtLimitShare)} of samples with up to {r.MaxWaiting} jobs waiting (mean {r.MeanWaiting:0.#})"
@@ -42,7 +42,7 @@ public static class CapacityAdvisor
         foreach (var q in queues.Where(q => q.AtConcurrencyShare >= Saturated && q.MaxAvailable > 0))
         {
             var worker = operations.FirstOrDefault(o => o.Name == $"worker:{q.Name}");
-            var needed = worker is null ? (int?)null : Needed(worker.Ok + worker.Errors, WaitingGrowth(samples, s => s.Queues.GetValueOrDefault(q.Name)?.Available), elapsedSeconds, worker.Latency.MeanMs);
+            var needed = worker is null ? (int?)null : Needed(worker.Ok + worker.Errors, WaitingGrowth(samples, s => s.Queues.GetValueOrDefault(q.Name)?.Available), elapsedSeconds, worker.Latency.MeanMs, load.OfferedToQueue(q.Name));
             hints.Add(new CapacityHint(
                 $"queue {q.Name} at its concurrency",
                 $"{q.Name} ran {q.Concurrency} jobs at once in {Share(q.AtConcurrencyShare)} of samples with up to {q.MaxAvailable} waiting (mean {q.MeanAvailable:0.#})",
@@ -57,7 +57,7 @@ public static class CapacityAdvisor
         {
             foreach (var op in operations.Where(o => o.QueueWait is { Count: > 0 } w && w.P95Ms > QueueWaitShare * o.Latency.P95Ms && o.Latency.P95Ms > 50))
             {
-                var limits = resources.Where(r => resourcesOf(op.Name).Contains(r.Name))
+                var limits = resources.Where(r => load.ResourcesOf(op.Name).Contains(r.Name))
                     .Select(r => $"{r.Name} was at its limit of {r.Limit} in {Share(r.AtLimitShare)} of samples (up to {r.MaxWaiting} waiting)").ToList();
                 hints.Add(new CapacityHint($"queue wait in {op.Name}",
                     $"{op.Name}: jobs waited {SlaEvaluator.Ms(op.QueueWait!.P95Ms)} (p95) to start, of {SlaEvaluator.Ms(op.Latency.P95Ms)} in all"
@@ -123,9 +123,13 @@ public static class CapacityAdvisor
         return hints;
     }
 
-    /// <summary>Little's law: (served + growth of the backlog) per second × seconds per call, rounded up.</summary>
-    private static int Needed(long served, long backlogGrowth, double elapsedSeconds, double meanMs) =>
-        (int)Math.Ceiling((served + Math.Max(0, backlogGrowth)) / Math.Max(elapsedSeconds, 1) * meanMs / 1000);
+    /// <summary>
+    /// Little's law: demand per second × seconds per call, rounded up. Demand is what was served plus the growth of
+    /// the backlog, or the open model's offered rate when that is higher (arrivals dropped at the in-flight cap never
+    /// reached the backlog).
+    /// </summary>
+    private static int Needed(long served, long backlogGrowth, double elapsedSeconds, double meanMs, double? offered) =>
+        (int)Math.Ceiling(Math.Max(offered ?? 0, (served + Math.Max(0, backlogGrowth)) / Math.Max(elapsedSeconds, 1)) * meanMs / 1000);
 
     private static long WaitingGrowth(IReadOnlyList<ServerSample> samples, Func<ServerSample, long?> waiting) =>
         samples.Count < 2 ? 0 : (waiting(samples[^1]) ?? 0) - (waiting(samples[0]) ?? 0);
