@@ -27,6 +27,9 @@ public sealed class EscalaSettings
     public required int MaxBatch { get; init; }
     public required TimeSpan MaxWait { get; init; }
 
+    /// <summary>LLMs by name (<c>models</c>).</summary>
+    public IReadOnlyDictionary<string, ModelSettings> Models { get; init; } = new Dictionary<string, ModelSettings>(StringComparer.Ordinal);
+
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
     public QueueSettings? FindQueue(string name) => Queues.GetValueOrDefault(name);

@@ -90,6 +90,8 @@ public static partial class SettingsBuilder
             resources[name] = new ResourceSettings { Name = name, Concurrency = r.Concurrency, Rate = rate, Breaker = breaker };
         }
 
+        var kindResources = new Dictionary<string, string[]>(options.KindResources, StringComparer.Ordinal);
+        var models = ModelSettingsBuilder.Build(options.Models, resources, kindResources, errors);
         foreach (var (kind, names) in options.KindResources)
         {
             foreach (var name in names)
@@ -126,7 +128,8 @@ public static partial class SettingsBuilder
             Role = options.Role,
             Queues = queues,
             Resources = resources,
-            KindResources = options.KindResources,
+            KindResources = kindResources,
+            Models = models,
             LeaseDuration = lease,
             HeartbeatInterval = heartbeat,
             PollInterval = Positive(errors, $"Execution:PollInterval", options.Execution.PollInterval),
@@ -186,10 +189,10 @@ public static partial class SettingsBuilder
         return true;
     }
 
-    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)$")]
+    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)\z")]
     private static partial Regex RatePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\z")]
     private static partial Regex NamePattern();
 
     /// <summary>Queue, resource and kind names: letters, digits, <c>_ . -</c>, at most 64 characters.</summary>

@@ -60,6 +60,8 @@ public sealed class LoadRunner
                 };
                 // Work still running at the end (a document's two-hour training) is not waited for.
                 overrides.TryAdd("Execution:ShutdownGrace", "1s");
+                // The scenario's fake dependencies listen on loopback, which the http kind refuses by default.
+                overrides.TryAdd("Security:Egress:Allow:0", "127.0.0.1");
                 node = await EscalaHost.BuildAsync(new ServeOptions { Store = store, Urls = "http://127.0.0.1:0", Overrides = overrides });
                 await node.StartAsync(ct);
                 url = new Uri(node.Urls.First());

@@ -32,10 +32,13 @@ public sealed class LoadTestRunTests
             pii: { p99: 30s }
         """;
 
+    /// <summary>The scenario's fake dependencies listen on loopback, which the http kind refuses unless allowed.</summary>
+    private static readonly Dictionary<string, string?> LoopbackFakes = new() { ["Security:Egress:Allow:0"] = "127.0.0.1" };
+
     [Fact]
     public async Task Closed_AchievableSla_ExitsZero_AndFiguresAgree()
     {
-        await using var node = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(LoopbackFakes);
         using var output = new TempDirectory();
 
         var (exit, report) = await RunAsync(Closed, node, output);
@@ -95,7 +98,7 @@ public sealed class LoadTestRunTests
                 ask: { p99: 0.001ms }
                 ack: { p99: 30s }
             """;
-        await using var node = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(LoopbackFakes);
         using var output = new TempDirectory();
 
         var (exit, report) = await RunAsync(open, node, output);
