@@ -75,6 +75,7 @@ public sealed partial class PostgresJobStore
         var resources = new string[n];
         var timeout = new TimeSpan?[n];
         var backoff = new TimeSpan?[n];
+        var tokens = new long?[n];
         var available = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < n; k++)
         {
@@ -94,6 +95,7 @@ public sealed partial class PostgresJobStore
             resources[k] = string.Join(ResourceSeparator, job.Resources);
             timeout[k] = job.Timeout;
             backoff[k] = job.Backoff;
+            tokens[k] = job.Tokens;
             if (!scheduled)
             {
                 available.Add(job.Queue);
@@ -110,14 +112,14 @@ public sealed partial class PostgresJobStore
                 SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
-                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[])
-                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff)
+                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @tokens::bigint[])
+                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff, tokens)
             ),
             ins AS (
                 INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
-                                           idempotency_key, resources, timeout, backoff)
+                                           idempotency_key, resources, timeout, backoff, tokens)
                 SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
-                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff
+                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, tokens
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id
@@ -141,6 +143,7 @@ public sealed partial class PostgresJobStore
                 new NpgsqlParameter("resources", resources),
                 new NpgsqlParameter("timeout", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = timeout },
                 new NpgsqlParameter("backoff", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = backoff },
+                new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = tokens },
             },
         };
         batch.BatchCommands.Add(insert);

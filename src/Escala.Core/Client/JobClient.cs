@@ -193,6 +193,11 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
 
         var backoff = ParseOptional(request.Backoff, "backoff", Fail);
 
+        if (request.Tokens is < 0 or > 1_000_000_000)
+        {
+            Fail("tokens", "tokens must be between 0 and 1000000000.");
+        }
+
         if (request.IdempotencyKey is { Length: 0 or > 200 })
         {
             Fail("idempotencyKey", "An idempotency key has 1 to 200 characters.");
@@ -237,6 +242,7 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
+            Tokens = request.Tokens ?? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models),
         };
     }
 

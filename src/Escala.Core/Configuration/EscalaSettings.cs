@@ -57,6 +57,9 @@ public sealed record ResourceSettings
     public required string Name { get; init; }
     public int? Concurrency { get; init; }
     public RateLimit? Rate { get; init; }
+
+    /// <summary>The token budget (<see cref="ResourceOptions.Tokens"/>): permits are tokens.</summary>
+    public RateLimit? Tokens { get; init; }
     public BreakerSettings? Breaker { get; init; }
 }
 

@@ -18,6 +18,9 @@ public sealed record NewJob
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
 
+    /// <summary>Tokens the job is expected to use: reserved at admission on each of its resources with a token budget; null for none.</summary>
+    public long? Tokens { get; init; }
+
     /// <summary>
     /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
     /// durations as it keeps them (rounded to its precision), so the job it returns is the job it holds.

@@ -17,8 +17,8 @@ internal static class InsertRows
     /// <summary>Rows per multi-row statement: measured fastest here (8 rows ≈ 2.2× the rate of single-row statements).</summary>
     public const int ChunkRows = 8;
 
-    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms)";
-    private const int ParametersPerRow = 13;
+    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms, tokens)";
+    private const int ParametersPerRow = 14;
     private static readonly string SingleSql = Statement(1) + " ON CONFLICT DO NOTHING RETURNING id";
     private static readonly string ChunkSql = Statement(ChunkRows) + " RETURNING id";
 
@@ -157,6 +157,7 @@ internal static class InsertRows
         parameters[at + 10].Value = (object?)ResourceText.Format(job.Resources) ?? DBNull.Value;
         parameters[at + 11].Value = job.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : DBNull.Value;
         parameters[at + 12].Value = job.Backoff is { } backoff ? (long)backoff.TotalMilliseconds : DBNull.Value;
+        parameters[at + 13].Value = job.Tokens is { } tokens ? tokens : DBNull.Value;
         return command;
     }
 
