@@ -21,6 +21,8 @@ public static class EscalaServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton<EscalaMetrics>();
         services.AddSingleton<JobSignals>();
+        services.AddSingleton(sp => new Caching.ResultCache(sp.GetRequiredService<Storage.IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<JobClient>();
         services.AddSingleton<ResourceGovernor>();
         services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));

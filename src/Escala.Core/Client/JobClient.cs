@@ -11,7 +11,8 @@ namespace Escala.Client;
 /// Submits and manages jobs: validation, defaults, and the store calls behind the API, the CLI and the bench.
 /// Every method is scoped by tenant.
 /// </summary>
-public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSignals signals, EscalaMetrics metrics, TimeProvider time)
+public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSignals signals, EscalaMetrics metrics, TimeProvider time,
+    Caching.ResultCache? cache = null)
 {
     private static readonly TimeSpan PollFloor = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan PollCeiling = TimeSpan.FromMilliseconds(500);
@@ -32,16 +33,28 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
 
         var now = time.GetUtcNow();
         var jobs = new NewJob[requests.Count];
+        var ttls = new TimeSpan?[requests.Count];
         var problems = new Problems();
         for (var i = 0; i < requests.Count; i++)
         {
             problems.Prefix = fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}[{i}].";
             jobs[i] = Validate(tenant, requests[i], now, problems)!;
+            ttls[i] = CacheTtl(requests[i], problems);
         }
 
         if (problems.Errors.Count > 0)
         {
             throw new JobValidationException(problems.Status, problems.Status == 413 ? "Payload too large" : "Invalid job", problems.Errors);
+        }
+
+        if (cache is not null && settings.Cache.Enabled)
+        {
+            for (var i = 0; i < jobs.Length; i++)
+            {
+                jobs[i] = ttls[i] is null ? jobs[i] : jobs[i] with { CacheKey = Caching.ResultCacheKey.For(jobs[i].Kind, jobs[i].Args) };
+            }
+
+            await cache.ApplyAsync(tenant, jobs, ttls, ct);
         }
 
         var results = await store.InsertAsync(jobs, now, ct);
@@ -244,6 +257,31 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobSigna
             Backoff = backoff,
             Tokens = request.Tokens ?? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models),
         };
+    }
+
+    /// <summary>The job's cache TTL (its own <c>cache.ttl</c>, else its kind's default); null when it is not cached.</summary>
+    private TimeSpan? CacheTtl(JobRequest request, Problems problems)
+    {
+        TimeSpan ttl;
+        if (request.Cache?.Ttl is { } text)
+        {
+            if (!Durations.TryParse(text, out ttl) || ttl > settings.Cache.MaxTtl)
+            {
+                problems.Add("cache.ttl", $"Not a duration of at most {Durations.Format(settings.Cache.MaxTtl)}, such as 10m.", 400);
+                return null;
+            }
+        }
+        else if (request.Cache is not null)
+        {
+            problems.Add("cache.ttl", "Give the TTL, such as 10m.", 400);
+            return null;
+        }
+        else if (request.Kind is null || !settings.Cache.Kinds.TryGetValue(request.Kind, out ttl))
+        {
+            return null;
+        }
+
+        return ttl > TimeSpan.Zero ? ttl : null;
     }
 
     private static TimeSpan? ParseOptional(string? text, string field, Action<string, string, int> fail)

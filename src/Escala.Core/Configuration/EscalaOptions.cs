@@ -26,6 +26,9 @@ public sealed class EscalaOptions
 
     /// <summary>LLMs by name, called by <c>llm.chat</c> jobs (<see cref="ModelOptions"/>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The result cache (<see cref="CacheOptions"/>).</summary>
+    public CacheOptions Cache { get; set; } = new();
 }
 
 public static class NodeRoles

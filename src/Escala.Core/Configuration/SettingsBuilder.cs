@@ -136,6 +136,7 @@ public static partial class SettingsBuilder
             Resources = resources,
             KindResources = kindResources,
             Models = models,
+            Cache = CacheSettings.Build(options.Cache, errors),
             LeaseDuration = lease,
             HeartbeatInterval = heartbeat,
             PollInterval = Positive(errors, $"Execution:PollInterval", options.Execution.PollInterval),
