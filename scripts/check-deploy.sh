@@ -106,11 +106,11 @@ check "python3 -m py_compile examples/python/worker.py" \
 check "Dockerfile conventions" bash -c '
     f=deploy/Dockerfile
     grep -q "^FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build" $f &&
-    grep -q "^FROM mcr.microsoft.com/dotnet/aspnet:10.0" $f &&
-    grep -q "dotnet publish src/Escala.Server -c Release -o /app" $f &&
+    grep -q "^FROM mcr.microsoft.com/dotnet/runtime-deps:10.0" $f &&
+    grep -q "scripts/pack.sh --only single" $f &&
     grep -q "^USER \$APP_UID" $f &&
     grep -q "^HEALTHCHECK .*" $f && grep -q "/health/live" $f &&
-    grep -q "^ENTRYPOINT \[\"dotnet\", \"/app/escala.dll\"\]" $f &&
+    grep -q "^ENTRYPOINT \[\"/app/escala\"\]" $f &&
     grep -q "^CMD \[\"serve\", \"--urls\", \"http://0.0.0.0:8080\"\]" $f'
 
 if ((failures)); then

@@ -35,7 +35,7 @@ public sealed partial class PostgresJobStore
                 SELECT id FROM {Schema}.jobs
                 WHERE queue = @queue AND state = 1
                   AND NOT EXISTS (SELECT 1 FROM {Schema}.queues WHERE name = @queue AND paused)
-                  AND (cardinality(resources) = 0 OR NOT resources && (SELECT names FROM paused))
+                  AND (cardinality(resources) = 0 OR NOT resources && (SELECT names FROM paused)){KindsFilter(request)}
                 ORDER BY priority DESC, run_at, id
                 LIMIT @max
                 FOR UPDATE SKIP LOCKED
@@ -44,6 +44,7 @@ public sealed partial class PostgresJobStore
             """);
         AddLeaseParameters(cmd.Parameters, request);
         cmd.Parameters.AddWithValue("max", request.Max);
+        AddKinds(cmd.Parameters, request);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return InLeaseOrder(await JobReader.ReadAllAsync(reader, ct));
     });
@@ -234,7 +235,7 @@ public sealed partial class PostgresJobStore
                 WHERE queue = @queue AND state = 1
                   AND (cardinality(resources) = 0 OR NOT resources && @blocked)
                   AND NOT (tenant = ANY(@tenants))
-                  AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id)))
+                  AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id))){KindsFilter(request)}
                 ORDER BY priority DESC, run_at, id
                 LIMIT @window
                 FOR UPDATE SKIP LOCKED
@@ -249,6 +250,7 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("r", after?.RunAt ?? DateTimeOffset.UnixEpoch);
             cmd.Parameters.AddWithValue("id", after?.Id ?? 0L);
             cmd.Parameters.AddWithValue("window", window);
+            AddKinds(cmd.Parameters, request);
             var read = 0;
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -302,6 +304,20 @@ public sealed partial class PostgresJobStore
         // One fresh token per lease call, not per row (a random UUID per row cost ~5 µs of server time):
         // a lease is named by job id and token together, and only this call's holder knows the token.
         parameters.AddWithValue("token", Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>
+    /// Only the kinds asked for. A separate statement text (not <c>@kinds IS NULL OR …</c>), so each form keeps
+    /// its own prepared plan; it walks the same fetch index and skips other kinds' rows.
+    /// </summary>
+    private static string KindsFilter(LeaseRequest request) => request.Kinds is null ? "" : "\n  AND kind = ANY(@kinds)";
+
+    private static void AddKinds(NpgsqlParameterCollection parameters, LeaseRequest request)
+    {
+        if (request.Kinds is { } kinds)
+        {
+            parameters.AddWithValue("kinds", kinds.ToArray());
+        }
     }
 
     private static List<Job> InLeaseOrder(List<Job> jobs)

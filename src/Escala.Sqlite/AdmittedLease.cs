@@ -35,7 +35,7 @@ internal static class AdmittedLease
 
         List<Job> leased = [];
         var window = Math.Max(request.Max * 4, 64);
-        using var candidates = CandidateQuery(context, request.Queue, planner, window);
+        using var candidates = CandidateQuery(context, request, planner, window);
         var admitted = new List<long>(request.Max);
         var reservations = new List<(long Job, long Tokens, IReadOnlyList<string> Resources)>();
         (long Priority, long RunAt, long Id)? after = null;
@@ -81,10 +81,16 @@ internal static class AdmittedLease
         return leased;
     }
 
-    private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, string queue, AdmissionPlanner planner, int window)
+    private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, LeaseRequest request, AdmissionPlanner planner, int window)
     {
         var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at, tokens FROM jobs WHERE queue = $queue AND state = 1");
         var command = context.Adhoc("");
+        if (request.Kinds is { } kinds)
+        {
+            sql.Append(" AND kind IN (SELECT value FROM json_each($kinds))");
+            command.Set("$kinds", StoreJson.Array(kinds));
+        }
+
         var n = 0;
         foreach (var resource in planner.BlockedResources)
         {
@@ -109,7 +115,7 @@ internal static class AdmittedLease
             .Append("(run_at > $after_run_at OR (run_at = $after_run_at AND id > $after_id))))")
             .Append(" ORDER BY priority DESC, run_at, id LIMIT $window");
         command.CommandText = sql.ToString();
-        command.Set("$queue", queue).Set("$window", window);
+        command.Set("$queue", request.Queue).Set("$window", window);
         return command;
     }
 

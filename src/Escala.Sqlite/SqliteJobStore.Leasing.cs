@@ -92,7 +92,10 @@ public sealed partial class SqliteJobStore
         }
 
         var nowMs = Instants.ToMs(request.Now);
-        var jobs = JobRows.ReadAll(context.Prepared(JobSql.LeaseNext)
+        var lease = request.Kinds is { } kinds
+            ? context.Prepared(JobSql.LeaseNextKinds).Set("$kinds", StoreJson.Array(kinds))
+            : context.Prepared(JobSql.LeaseNext);
+        var jobs = JobRows.ReadAll(lease
             .Set("$queue", request.Queue).Set("$max", request.Max).Set("$now", nowMs)
             .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));
         jobs.Sort(LeaseOrder.Instance);

@@ -14,12 +14,15 @@ public static class WorkloadsServiceCollectionExtensions
     /// <summary>
     /// Adds the <c>http</c>, <c>sleep</c> and <c>noop</c> kinds as <see cref="IJobHandler"/> singletons, and the
     /// <see cref="HttpClient"/> named <see cref="HttpJobDefaults.ClientName"/> the <c>http</c> kind calls with (its handlers pooled and
-    /// recycled by the factory; no client-wide timeout, as each job sets its own).
+    /// recycled by the factory; no client-wide timeout, as each job sets its own), connecting only where the
+    /// <see cref="EgressPolicy"/> allows (register one before this call; the default reaches public addresses only).
     /// </summary>
     public static IServiceCollection AddEscalaWorkloads(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpJobDefaults.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(EgressPolicy.PublicOnly);
+        services.AddHttpClient(HttpJobDefaults.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => EgressHandler.Create(sp.GetRequiredService<EgressPolicy>()));
         services.AddSingleton<IJobHandler, HttpJobHandler>();
         services.AddSingleton<IJobHandler, SleepJobHandler>();
         services.AddSingleton<IJobHandler, NoopJobHandler>();

@@ -31,6 +31,7 @@ public sealed class ChildNode : IDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url);
         info.Environment["ESCALA_Logging__LogLevel__Default"] = "Warning";
+        info.Environment["ESCALA_Security__Egress__Allow__0"] = "127.0.0.1"; // the fake dependency is on loopback
         foreach (var (key, value) in settings)
         {
             info.Environment["ESCALA_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;

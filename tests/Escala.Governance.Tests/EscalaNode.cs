@@ -26,6 +26,7 @@ public sealed class EscalaNode : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Execution:PollInterval"] = "250ms",
+            ["Security:Egress:Allow:0"] = "127.0.0.1", // the fake dependency is on loopback
         };
         foreach (var (key, value) in settings)
         {

@@ -112,6 +112,28 @@ public sealed class MultiNodeTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NotifyChanged_CompletionOnOneNode_WakesWatchersOnAnother()
+    {
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queues = new List<string>();
+        using var changed = _b.SubscribeChanged(() => woken.TrySetResult());
+        using var available = _b.SubscribeAvailable(queue => { lock (queues) { queues.Add(queue); } });
+        await _b.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await _a.InsertAsync([Jobs.New(queue: "mail")], Jobs.Now, CancellationToken.None);
+        var job = Assert.Single(await _a.LeaseAsync(
+            new LeaseRequest { Queue = "mail", Holder = "a", Max = 1, Now = Jobs.Now, LeaseFor = TimeSpan.FromMinutes(1) }, CancellationToken.None));
+
+        await _a.CompleteAsync([new Completion(job.Lease, new JobOutcome.Succeeded(null))], Jobs.Now, CancellationToken.None);
+
+        await woken.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        lock (queues)
+        {
+            // The "jobs changed" marker never reaches queue subscribers as a queue name.
+            Assert.DoesNotContain(PostgresJobStore.ChangedMarker, queues);
+        }
+    }
+
+    [Fact]
     public async Task Leader_ExpiredLease_IsTakenOverAndResignFreesIt()
     {
         var ttl = TimeSpan.FromSeconds(10);

@@ -65,18 +65,25 @@ public sealed class ResultCache : IDisposable
         return result;
     }
 
-    /// <summary>Gives each job asking to be cached its stored result when one is fresh enough (the job is then a hit, stored completed).</summary>
-    public async Task ApplyAsync(string tenant, NewJob[] jobs, TimeSpan?[] ttls, CancellationToken ct)
+    /// <summary>
+    /// The jobs, each asking to be cached (<see cref="NewJob.CacheKey"/>, <see cref="NewJob.CacheTtl"/>) given the stored
+    /// result when one is fresh enough: it is then a hit, stored completed.
+    /// </summary>
+    public async Task<IReadOnlyList<NewJob>> ApplyAsync(string tenant, IReadOnlyList<NewJob> jobs, CancellationToken ct)
     {
-        for (var i = 0; i < jobs.Length; i++)
+        NewJob[]? changed = null;
+        for (var i = 0; i < jobs.Count; i++)
         {
-            if (jobs[i].CacheKey is { } key && ttls[i] is { } ttl
+            if (jobs[i].CacheKey is { } key && jobs[i].CacheTtl is { } ttl
                 && await FindAsync(tenant, jobs[i].Kind, key, ttl, ct) is { } hit)
             {
                 // A hit is not itself a cache entry: its result's age is the original's.
-                jobs[i] = jobs[i] with { CachedResult = hit.Result ?? "null", CacheKey = null };
+                changed ??= [.. jobs];
+                changed[i] = jobs[i] with { CachedResult = hit.Result ?? "null", CacheKey = null };
             }
         }
+
+        return changed ?? jobs;
     }
 
     public void Dispose() => _memory.Dispose();

@@ -24,6 +24,9 @@ public sealed class EscalaOptions
 
     public LimitOptions Limits { get; set; } = new();
 
+    public SecurityOptions Security { get; set; } = new();
+    /// <summary>Metrics and traces: the service name, and where to send traces (OTLP).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
     /// <summary>LLMs by name, called by <c>llm.chat</c> jobs (<see cref="ModelOptions"/>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 

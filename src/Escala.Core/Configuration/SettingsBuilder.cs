@@ -196,10 +196,10 @@ public static partial class SettingsBuilder
         return true;
     }
 
-    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)$")]
+    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)\z")]
     private static partial Regex RatePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\z")]
     private static partial Regex NamePattern();
 
     /// <summary>Queue, resource and kind names: letters, digits, <c>_ . -</c>, at most 64 characters.</summary>

@@ -22,12 +22,15 @@ internal sealed class QueueProducer
     private readonly EscalaMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _kinds;
     private int _running;
 
-    public QueueProducer(QueueSettings queue, IJobStore store, JobRunner runner, ResourceGovernor governor,
+    /// <param name="kinds">The kinds this node has handlers for: the only ones it leases.</param>
+    public QueueProducer(QueueSettings queue, IReadOnlyList<string> kinds, IJobStore store, JobRunner runner, ResourceGovernor governor,
         EscalaSettings settings, EscalaMetrics metrics, TimeProvider time, ILogger logger)
     {
         Queue = queue;
+        _kinds = kinds;
         _store = store;
         _runner = runner;
         _governor = governor;
@@ -110,6 +113,7 @@ internal sealed class QueueProducer
                 Now = now,
                 LeaseFor = _settings.LeaseDuration,
                 Admission = _governor.AdmissionFor(Queue),
+                Kinds = _kinds,
             }, stopping);
 
             foreach (var job in jobs)

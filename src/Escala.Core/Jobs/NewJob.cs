@@ -24,6 +24,9 @@ public sealed record NewJob
     /// <summary>The result-cache key of a job asking to be cached (<see cref="Caching.ResultCacheKey"/>): its result serves later identical jobs.</summary>
     public string? CacheKey { get; init; }
 
+    /// <summary>How old a cached result may be to serve this job (not stored); null when it does not ask for the cache.</summary>
+    public TimeSpan? CacheTtl { get; init; }
+
     /// <summary>A result found in the cache: the job is stored completed with it (no attempt), a cache hit.</summary>
     public string? CachedResult { get; init; }
 

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Job {JobId} cancelled while running")]
     public static partial void JobCancelled(ILogger logger, long jobId);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Job {JobId} handed back unfinished: {Reason}")]
+    public static partial void JobReleased(ILogger logger, long jobId, string reason);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Store call failed in {Loop}; retrying in {Delay}")]
     public static partial void StoreFailed(ILogger logger, Exception exception, string loop, TimeSpan delay);
 

@@ -15,6 +15,8 @@ public static class ApiEndpoints
         v1.MapQueues();
         v1.MapCluster();
         v1.MapWorkers();
+        v1.MapDiscard();
+        v1.MapStats();
         return app;
     }
 
@@ -28,6 +30,10 @@ public static class ApiEndpoints
         catch (JobValidationException ex)
         {
             return Problems.Validation(ex);
+        }
+        catch (ApiProblemException ex)
+        {
+            return Problems.From(ex);
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException
             || ex.InnerException is DbException or TimeoutException or System.Net.Sockets.SocketException)

@@ -4,21 +4,19 @@ using Escala.Configuration;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
+using Escala.Watching;
 
 namespace Escala.Server.Api;
 
 /// <summary>
 /// <c>GET /v1/jobs/{id}/events</c>: a server-sent event stream of one job. Events: <c>state</c> (the job,
-/// at the start and on every state or attempt change), <c>progress</c> (the job's latest progress), <c>token</c>
-/// (the new text of a streaming job, <see cref="TokenEvents"/>, instead of its progress), and a
+/// at the start and on every state or attempt change), <c>progress</c> (the job's latest progress), and a
 /// last <c>done</c> (the final job, with its result or errors) or <c>timeout</c> when the stream's maximum
 /// duration is up. Keep-alive comments every 15 s.
 /// </summary>
 public static class EventsEndpoint
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How often a waiting job's reason is read again (one resource-usage read) to report its changes.</summary>
     private static readonly TimeSpan WaitingRecheck = TimeSpan.FromSeconds(2);
 
@@ -32,7 +30,7 @@ public static class EventsEndpoint
         return v1;
     }
 
-    private static async Task StreamAsync(HttpContext http, JobClient client, JobSignals signals, TimeProvider time, IJobStore store,
+    private static async Task StreamAsync(HttpContext http, JobClient client, JobWatcher watcher, TimeProvider time, IJobStore store,
         EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
     {
         Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
@@ -45,8 +43,10 @@ public static class EventsEndpoint
         }
 
         limit = limit > MaxDuration ? MaxDuration : limit;
-        var job = await client.GetAsync(http.Tenant(), id, ct);
-        if (job is null)
+        var tenant = http.Tenant();
+        var job = await client.GetAsync(tenant, id, ct);
+        var status = await watcher.GetAsync(tenant, id, ct);
+        if (job is null || status is null)
         {
             await Problems.NotFound($"Job {id}").ExecuteAsync(http);
             return;
@@ -62,65 +62,80 @@ public static class EventsEndpoint
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
         var tokens = new TokenEvents();
-        if (tokens.Next(job.Progress) is { } sofar)
+        if (tokens.Next(status.Progress) is { } sofar)
         {
             await SendTokensAsync(response, job, sofar, ct);
         }
 
-        while (!job.State.IsFinal())
+        while (!status.State.IsFinal())
         {
-            var left = deadline - time.GetUtcNow();
+            var now = time.GetUtcNow();
+            var left = deadline - now;
             if (left <= TimeSpan.Zero)
             {
                 await SendAsync(response, "timeout", job, waiting, ct);
                 return;
             }
 
-            var change = signals.NextChange(id);
-            await client.WaitForSignalAsync(change, left < Poll ? left : Poll, ct);
-            var next = await client.GetAsync(http.Tenant(), id, ct);
+            // Wake for a change, or when a keep-alive or a re-check of the waiting reason is due.
+            var until = Min(left, lastBeat + KeepAlive - now);
+            if (status.State == JobState.Available)
+            {
+                until = Min(until, waitingCheckedAt + WaitingRecheck - now);
+            }
+
+            var next = await watcher.WaitForChangeAsync(tenant, id, status, until, ct);
             if (next is null)
             {
                 return;
             }
 
-            if (next.Attempt != job.Attempt)
+            if (next.Attempt != status.Attempt)
             {
                 tokens = new TokenEvents();
             }
 
-            if (next.Progress != job.Progress && tokens.Next(next.Progress) is { } delta)
+            // A streaming job (progress {"text": …}) gets token events carrying only the new text.
+            if (next.Progress != status.Progress && tokens.Next(next.Progress) is { } delta)
             {
-                await SendTokensAsync(response, next, delta, ct);
+                await SendTokensAsync(response, job, delta, ct);
                 lastBeat = time.GetUtcNow();
-                if (next.State == job.State && next.Attempt == job.Attempt)
+                if (next.State == status.State && next.Attempt == status.Attempt)
                 {
-                    job = next;
+                    status = next;
                     continue;
                 }
             }
 
-            if (next.State != job.State || next.Attempt != job.Attempt)
+            if (next.State != status.State || next.Attempt != status.Attempt)
             {
-                waiting = await Waiting(next);
+                // The whole job (result, errors) is read once per state change, never per poll.
+                job = await client.GetAsync(tenant, id, ct);
+                if (job is null)
+                {
+                    return;
+                }
+
+                waiting = await Waiting(job);
                 waitingCheckedAt = time.GetUtcNow();
-                await SendAsync(response, next.State.IsFinal() ? "done" : "state", next, waiting, ct);
+                await SendAsync(response, next.State.IsFinal() ? "done" : "state", job, waiting, ct);
                 lastBeat = time.GetUtcNow();
             }
-            else if (next.Progress != job.Progress)
+            else if (next.Progress != status.Progress)
             {
-                await SendAsync(response, "progress", next, null, ct);
+                job = job with { Progress = next.Progress, CancelRequested = next.CancelRequested };
+                await SendAsync(response, "progress", job, null, ct);
                 lastBeat = time.GetUtcNow();
             }
             else if (next.State == JobState.Available && time.GetUtcNow() - waitingCheckedAt >= WaitingRecheck)
             {
                 // A breaker opened or closed, a pause ended, a slot freed: say so while the job still waits.
                 waitingCheckedAt = time.GetUtcNow();
-                var reason = await Waiting(next);
+                var reason = await Waiting(job);
                 if (reason != waiting)
                 {
                     waiting = reason;
-                    await SendAsync(response, "waiting", next, waiting, ct);
+                    await SendAsync(response, "waiting", job, waiting, ct);
                     lastBeat = time.GetUtcNow();
                 }
             }
@@ -131,8 +146,14 @@ public static class EventsEndpoint
                 lastBeat = time.GetUtcNow();
             }
 
-            job = next;
+            status = next;
         }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b)
+    {
+        var min = a < b ? a : b;
+        return min < TimeSpan.Zero ? TimeSpan.Zero : min;
     }
 
     private static async Task SendTokensAsync(HttpResponse response, Job job, string data, CancellationToken ct)

@@ -1,10 +1,11 @@
 using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
+using Escala.Server.Security;
+using Escala.Server.Dashboard;
+using Escala.Server.Observability;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Escala.Server.Hosting;
 
@@ -31,6 +32,7 @@ public static class EscalaHost
         });
         configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
         configuration.AddEnvironmentVariables("ESCALA_");
+        configuration.Add(new Security.SecretFilesSource("ESCALA_"));
         var flags = new Dictionary<string, string?>(serve.Overrides, StringComparer.OrdinalIgnoreCase);
         if (serve.Role is not null)
         {
@@ -104,6 +106,8 @@ public static class EscalaHost
     public static async Task<WebApplication> BuildAsync(ServeOptions serve, Action<IServiceCollection>? configureServices = null)
     {
         var (settings, configuration) = LoadSettings(serve);
+        var security = Security.SecuritySettings.Build(configuration);
+        var telemetry = EscalaTelemetry.Read(configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
@@ -112,7 +116,7 @@ public static class EscalaHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = Math.Max(settings.MaxArgsBytes * 2L, 64L << 10) * Math.Min(settings.MaxBatch, 64);
+            Security.KestrelLimits.Apply(k.Limits, settings, security);
         });
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.DrainDelay + settings.ShutdownGrace + TimeSpan.FromSeconds(15));
 
@@ -126,24 +130,34 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
+        StartupChecks.Listen(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        if (!StoreFactory.IsPostgres(configuration["Store"]))
+        {
+            StartupChecks.DataDirectory(configuration["Store"] ?? configuration["Data"] ?? StoreFactory.DefaultDataDirectory);
+        }
+
         var store = StoreFactory.Create(configuration["Store"], configuration["Data"], configuration["Schema"]);
         await MigrateAsync(store);
+        try
+        {
+            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, configuration["Urls"] ?? "http://127.0.0.1:8080");
+        }
+        catch (ConfigurationException)
+        {
+            await store.DisposeAsync();
+            throw;
+        }
 
         builder.Services.AddSingleton(store);
         builder.Services.AddEscalaEngine(settings);
+        builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
         // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
@@ -152,7 +166,8 @@ public static class EscalaHost
         var app = builder.Build();
         app.Logger.LogInformation("Escala node {NodeId} ({Role}) on {Store}", settings.NodeId, settings.Role,
             StoreFactory.Describe(configuration["Store"], configuration["Data"]));
-        app.UseEscalaSecurityHeaders();
+        await Security.SecurityStartup.AnnounceAsync(security, (IKeyStore)store, app.Logger);
+        app.UseEscalaSecurity();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
@@ -165,6 +180,7 @@ public static class EscalaHost
         if (NodeRoles.ServesApi(settings.Role))
         {
             app.MapEscalaApi();
+            app.MapEscalaDashboard();
         }
 
         return app;

@@ -13,6 +13,10 @@ internal static class JobRows
         "finished_at, idempotency_key, resources, timeout_ms, backoff_ms, result, progress, errors, lease_token, " +
         "leased_by, lease_expires_at, cancel_requested";
 
+    /// <summary>A row selected with <see cref="JobSql.StatusColumns"/>.</summary>
+    public static JobStatus ReadStatus(SqliteDataReader row) => new(
+        row.GetInt64(0), (JobState)row.GetInt32(1), row.GetInt32(2), StringOrNull(row, 3), row.GetInt64(4) != 0, Instants.FromMs(row.GetInt64(5)));
+
     public static Job Read(SqliteDataReader row) => new()
     {
         Id = row.GetInt64(0),

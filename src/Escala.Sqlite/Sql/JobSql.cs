@@ -24,11 +24,40 @@ internal static class JobSql
         "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 
+    /// <summary>
+    /// <see cref="LeaseNext"/> for some kinds only (<c>$kinds</c>: a JSON array). It walks the same index and skips
+    /// other kinds' rows, so it costs more only while such rows wait at the head of the queue.
+    /// </summary>
+    public const string LeaseNextKinds =
+        "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
+        "leased_by = $holder, lease_expires_at = $expires " +
+        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 AND kind IN (SELECT value FROM json_each($kinds)) " +
+        "ORDER BY priority DESC, run_at, id LIMIT $max) " +
+        "RETURNING " + JobRows.Columns;
+
     /// <summary>Leases the admitted candidates, given as a JSON array of ids.</summary>
     public const string LeaseIds =
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
         "leased_by = $holder, lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) AND state = 1 " +
         "RETURNING " + JobRows.Columns;
+
+    /// <summary>The status columns <see cref="JobRows.ReadStatus"/> expects: never args or result.</summary>
+    public const string StatusColumns =
+        "id, state, attempt, progress, cancel_requested, max(created_at, run_at, coalesce(attempted_at, 0), coalesce(finished_at, 0))";
+
+    public const string StatusById = "SELECT " + StatusColumns + " FROM jobs WHERE tenant = $tenant AND id = $id";
+
+    public const string StatusByIds = "SELECT " + StatusColumns + " FROM jobs WHERE id IN (SELECT value FROM json_each($ids))";
+
+    /// <summary>
+    /// Running jobs past timeout plus grace. <c>$limits</c> is a JSON object queue → [timeout ms, grace ms]; other
+    /// queues use <c>$timeout</c> and <c>$grace</c>. Reads the running jobs' partial index only.
+    /// </summary>
+    public const string Overdue =
+        "SELECT " + JobRows.Columns + " FROM jobs WHERE state = 2 AND attempted_at + coalesce(timeout_ms, " +
+        "(SELECT value ->> 0 FROM json_each($limits) WHERE key = jobs.queue), $timeout) + " +
+        "coalesce((SELECT value ->> 1 FROM json_each($limits) WHERE key = jobs.queue), $grace) < $now " +
+        "ORDER BY attempted_at, id LIMIT $limit";
 
     public const string HasGovernedJobs =
         "SELECT EXISTS (SELECT 1 FROM jobs WHERE queue = $queue AND state = 1 AND resources IS NOT NULL)";

@@ -92,11 +92,34 @@ internal sealed record HttpJobRequest(
                 throw Invalid($"args.headers.{header.Name} must be a string.");
             }
 
-            headers.Add(new KeyValuePair<string, string>(header.Name, header.Value.GetString()!));
+            var value = header.Value.GetString()!;
+            if (!IsToken(header.Name) || Forbidden.Contains(header.Name))
+            {
+                throw Invalid($"args.headers.{Printable(header.Name)} is not a header this kind may set.");
+            }
+
+            if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7F))
+            {
+                throw Invalid($"args.headers.{header.Name} has a control character (CR, LF…).");
+            }
+
+            headers.Add(new KeyValuePair<string, string>(header.Name, value));
         }
 
         return headers;
     }
+
+    /// <summary>Headers the connection owns: a job may not set them (Host would redirect the call; the others would break framing).</summary>
+    private static readonly HashSet<string> Forbidden = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Keep-Alive", "TE", "Trailer", "Expect",
+        "Proxy-Authorization", "Proxy-Connection",
+    };
+
+    private static bool IsToken(string name) =>
+        name.Length is > 0 and <= 256 && name.All(c => c is > ' ' and < (char)0x7F && !"()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal));
+
+    private static string Printable(string name) => new(name.Take(64).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     private static TimeSpan ParseTimeout(JsonElement args)
     {

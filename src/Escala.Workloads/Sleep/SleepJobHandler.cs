@@ -12,6 +12,9 @@ public sealed class SleepJobHandler : IJobHandler
     /// <summary>The job kind: <c>sleep</c>.</summary>
     public const string JobKind = "sleep";
 
+    /// <summary>The longest sleep: one day.</summary>
+    public const int MaxMilliseconds = 86_400_000;
+
     private readonly TimeProvider _time;
 
     /// <summary>Creates the handler.</summary>
@@ -26,9 +29,9 @@ public sealed class SleepJobHandler : IJobHandler
     {
         var args = context.Args;
         if (args.ValueKind != JsonValueKind.Object || !args.TryGetProperty("ms", out var ms) ||
-            ms.ValueKind != JsonValueKind.Number || !ms.TryGetInt32(out var milliseconds) || milliseconds < 0)
+            ms.ValueKind != JsonValueKind.Number || !ms.TryGetInt32(out var milliseconds) || milliseconds < 0 || milliseconds > MaxMilliseconds)
         {
-            throw new PermanentJobException("sleep: args.ms must be a whole number of milliseconds, 0 or more, such as {\"ms\": 100}.");
+            throw new PermanentJobException("sleep: args.ms must be a whole number of milliseconds from 0 to 86400000 (1 day), such as {\"ms\": 100}.");
         }
 
         await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _time, cancellationToken);

@@ -103,7 +103,7 @@ public sealed class BadInputTests : NodeTest
         var id = EscalaApi.Id(await EscalaApi.ReadAsync(submit));
         await Api.WaitForStateAsync(id, "completed");
 
-        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", null);
+        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", EscalaApi.EmptyJson());
 
         var problem = await Problem.AssertAsync(response, HttpStatusCode.Conflict);
         Assert.Contains("completed", problem.GetProperty("detail").GetString());
@@ -127,9 +127,9 @@ public sealed class BadInputTests : NodeTest
             (() => Api.PostRawAsync("/v1/jobs/batch", "{\"jobs\": [{\"kind\": \"echo\"}, {\"kind\": \"echo\", \"queue\": \"nope\"}]}"), HttpStatusCode.UnprocessableEntity),
             (() => Api.PostRawAsync("/v1/jobs/batch", "{\"jobs\": [{\"kind\": \"echo\"}, {\"kind\": \"echo\", \"args\": " + TooLargeArgs + "}]}"), HttpStatusCode.RequestEntityTooLarge),
             (() => Node.Http.GetAsync("/v1/jobs/424242"), HttpStatusCode.NotFound),
-            (() => Node.Http.PostAsync("/v1/jobs/424242/cancel", null), HttpStatusCode.NotFound),
-            (() => Node.Http.PostAsync("/v1/jobs/424242/retry", null), HttpStatusCode.NotFound),
-            (() => Node.Http.PostAsync("/v1/queues/nope/pause", null), HttpStatusCode.NotFound),
+            (() => Node.Http.PostAsync("/v1/jobs/424242/cancel", EscalaApi.EmptyJson()), HttpStatusCode.NotFound),
+            (() => Node.Http.PostAsync("/v1/jobs/424242/retry", EscalaApi.EmptyJson()), HttpStatusCode.NotFound),
+            (() => Node.Http.PostAsync("/v1/queues/nope/pause", EscalaApi.EmptyJson()), HttpStatusCode.NotFound),
         };
 
         foreach (var (send, status) in refused)

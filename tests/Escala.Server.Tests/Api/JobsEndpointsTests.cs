@@ -139,7 +139,7 @@ public sealed class JobsEndpointsTests : NodeTest
     {
         var id = await Api.SubmitIdAsync(new { kind = "echo", delay = "1h" });
 
-        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", null);
+        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", EscalaApi.EmptyJson());
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.OK);
         Assert.Equal("cancelled", EscalaApi.State(await EscalaApi.ReadAsync(response)));
@@ -152,7 +152,7 @@ public sealed class JobsEndpointsTests : NodeTest
         var id = await Api.SubmitIdAsync(new { kind = "block" });
         await Eventually.WithinAsync(Handlers.Block.Started(id), "the handler to start");
 
-        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", null);
+        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", EscalaApi.EmptyJson());
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.Accepted);
         await Eventually.WithinAsync(Handlers.Block.Cancelled(id), "the handler's token to fire");
@@ -167,7 +167,7 @@ public sealed class JobsEndpointsTests : NodeTest
         var id = EscalaApi.Id(await EscalaApi.ReadAsync(submit));
         await Api.WaitForStateAsync(id, "completed");
 
-        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", null);
+        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/cancel", EscalaApi.EmptyJson());
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -181,7 +181,7 @@ public sealed class JobsEndpointsTests : NodeTest
         var dead = await Api.WaitForStateAsync(id, "dead");
         Assert.Single(dead.GetProperty("errors").EnumerateArray());
 
-        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/retry", null);
+        using var response = await Node.Http.PostAsync($"/v1/jobs/{id}/retry", EscalaApi.EmptyJson());
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.OK);
         var job = await Api.WaitForStateAsync(id, "completed");

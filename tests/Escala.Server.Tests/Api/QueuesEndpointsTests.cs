@@ -49,8 +49,8 @@ public sealed class QueuesEndpointsTests : NodeTest
     [Fact]
     public async Task Pause_UnknownQueue_Returns404Problem()
     {
-        using var pause = await Node.Http.PostAsync("/v1/queues/nope/pause", null);
-        using var resume = await Node.Http.PostAsync("/v1/queues/nope/resume", null);
+        using var pause = await Node.Http.PostAsync("/v1/queues/nope/pause", EscalaApi.EmptyJson());
+        using var resume = await Node.Http.PostAsync("/v1/queues/nope/resume", EscalaApi.EmptyJson());
 
         await Problem.AssertAsync(pause, HttpStatusCode.NotFound);
         await Problem.AssertAsync(resume, HttpStatusCode.NotFound);

@@ -12,6 +12,9 @@ internal sealed class EscalaApi(HttpClient http)
 
     public HttpClient Http { get; } = http;
 
+    /// <summary>An empty JSON body: a POST that changes something needs a JSON content type (or an Authorization header), against CSRF.</summary>
+    public static StringContent EmptyJson() => new("{}", Encoding.UTF8, "application/json");
+
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body, CancellationToken ct = default) =>
         Http.PostAsJsonAsync(path, body, Json, ct);
 
@@ -72,13 +75,13 @@ internal sealed class EscalaApi(HttpClient http)
 
     public async Task PauseAsync(string queue)
     {
-        using var response = await Http.PostAsync($"/v1/queues/{queue}/pause", null);
+        using var response = await Http.PostAsync($"/v1/queues/{queue}/pause", EscalaApi.EmptyJson());
         await ExpectAsync(response, HttpStatusCode.OK);
     }
 
     public async Task ResumeAsync(string queue)
     {
-        using var response = await Http.PostAsync($"/v1/queues/{queue}/resume", null);
+        using var response = await Http.PostAsync($"/v1/queues/{queue}/resume", EscalaApi.EmptyJson());
         await ExpectAsync(response, HttpStatusCode.OK);
     }
 

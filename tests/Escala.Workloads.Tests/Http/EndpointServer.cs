@@ -13,6 +13,12 @@ public sealed class EndpointServer : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _hanging = new();
     private WebApplication? _app;
+    private int _requests;
+
+    /// <summary>Requests that reached the server so far (egress tests assert a refused call never arrives).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    public int Port => BaseAddress.Port;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -27,6 +33,11 @@ public sealed class EndpointServer : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref _requests);
+            return next(context);
+        });
 
         // Answers with what it received, so tests see what the handler sent.
         app.Map("/echo", async (HttpRequest request) =>
@@ -40,7 +51,14 @@ public sealed class EndpointServer : IAsyncLifetime
                 received = body.RootElement.Clone(),
             });
         });
+        app.Map("/caller", (HttpRequest request) => Results.Json(new
+        {
+            jobId = request.Headers["Escala-Job-Id"].ToString(),
+            attempt = request.Headers["Escala-Attempt"].ToString(),
+            idempotencyKey = request.Headers["Idempotency-Key"].ToString(),
+        }));
         app.MapGet("/bodyless", (HttpRequest request) => Results.Json(new { method = request.Method, length = request.ContentLength }));
+        app.Map("/redirect", () => Results.Redirect("/echo"));
         app.Map("/text", () => Results.Text("plain words", "text/plain"));
         app.Map("/broken-json", () => Results.Text("{not json", "application/json"));
         app.Map("/big", () => Results.Text(new string('a', 100_000), "text/plain"));
