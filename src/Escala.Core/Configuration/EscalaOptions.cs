@@ -87,6 +87,9 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>LLMs by name, called by <c>llm.chat</c> jobs (<see cref="ModelOptions"/>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The result cache: jobs whose kind and arguments match a recent result complete at once.</summary>
+    public CacheOptions Cache { get; set; } = new();
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 

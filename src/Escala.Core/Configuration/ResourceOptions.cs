@@ -18,6 +18,13 @@ public sealed class ResourceOptions
     /// <value>Unset by default: no limit.</value>
     public RateLimit? Rate { get; set; }
 
+    /// <summary>
+    /// A token budget per window, written <c>40000/min</c> (LLM tokens per minute, prompt and reply): admission reserves
+    /// each job's estimate and the actual usage settles it.
+    /// </summary>
+    /// <value>Unset by default: no budget.</value>
+    public RateLimit? Tokens { get; set; }
+
     /// <summary>A circuit breaker over the resource's transient failures.</summary>
     /// <value>Unset by default: no breaker.</value>
     public BreakerOptions? Breaker { get; set; }

@@ -53,7 +53,7 @@ public static class EscalaHost
         await MigrateAsync(store);
         try
         {
-            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, settings.Urls);
+            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, settings.Urls, settings.Role);
         }
         catch (ConfigurationException)
         {
@@ -67,11 +67,12 @@ public static class EscalaHost
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
+        Escala.Telemetry.LogRedaction.Use(new Escala.Workloads.Pii.PiiLogRedactor(Escala.Workloads.Pii.PiiDetector.Default)); // no PII in logs
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
         builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Api.OpenApi.EscalaOpenApi>());
         builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 

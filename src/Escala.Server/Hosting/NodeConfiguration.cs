@@ -22,9 +22,10 @@ public sealed record NodeConfiguration(EscalaOptions Options, IConfiguration Con
     /// <summary>
     /// <c>ESCALA_</c> variables that are not keys themselves: <c>ESCALA_X_FILE</c> names a file holding key X
     /// (<see cref="Security.SecretFilesSource"/>); and those that belong to other tools and are not server keys: the command-line client's
-    /// and the SDKs' server address and API key, and the test suite's (<c>ESCALA_TEST_*</c>).
+    /// and the SDKs' server address and API key, the Python worker's log level and its tests' server, the PII scanner's
+    /// hash key (read by <c>pii.scan</c> and <c>escala pii scan</c> themselves), and the test suite's (<c>ESCALA_TEST_*</c>).
     /// </summary>
-    private static readonly string[] OtherTools = ["ESCALA_URL", "ESCALA_API_KEY"];
+    private static readonly string[] OtherTools = ["ESCALA_URL", "ESCALA_API_KEY", "ESCALA_LOG_LEVEL", "ESCALA_SERVER_DLL", "ESCALA_PII_HASH_KEY"];
 
     private const string TestPrefix = "ESCALA_TEST_";
 

@@ -20,6 +20,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<KeyCache>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StreamSlots>();
+        services.AddSingleton<LargeBodyTurns>();
         services.AddSingleton<ApiRateLimiter>();
         services.AddSingleton(new Workloads.Http.EgressPolicy(security.Options.Egress));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

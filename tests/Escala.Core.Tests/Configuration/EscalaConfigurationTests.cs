@@ -139,6 +139,11 @@ public sealed class EscalaConfigurationTests
     [InlineData("limits:maxArgsBytes", "1", "1 is outside 2..67108864.")]
     [InlineData("limits:maxBatch", "0", "0 is outside 1..100000.")]
     [InlineData("limits:maxWait", "1", "'1' is not a duration such as 500ms, 10s, 2m or 1h.")]
+    [InlineData("resources:llm:tokens", "lots", "'lots' is not a rate such as 60/min, 10/s or 1000/1h.")]
+    [InlineData("cache:enabled", "maybe", "'maybe' is not true or false.")]
+    [InlineData("cache:maxTtl", "0s", "must be longer than zero.")]
+    [InlineData("cache:kinds:llm.chat", "soon", "'soon' is not a duration such as 500ms, 10s, 2m or 1h.")]
+    [InlineData("cache:kinds:llm.chat", "25h", "must be at most cache:maxTtl (1d).")]
     [InlineData("logging:logLevel:Default", "loud", "'loud' is not one of Trace, Debug, Information, Warning, Error, Critical, None.")]
     public void Load_BadValue_ThrowsExactlyOneMessageNamingTheKey(string key, string value, string problem)
     {

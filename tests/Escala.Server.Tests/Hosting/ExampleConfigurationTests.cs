@@ -21,6 +21,18 @@ public sealed class ExampleConfigurationTests
     }
 
     [Fact]
+    public void Load_LlmExampleEscalaJson_IsAcceptedWithTokenBudgetAndCache()
+    {
+        var file = Path.Combine(RepositoryPaths.Root, "examples", "llm", "escala.json");
+
+        var loaded = NodeConfiguration.Load(new ServeOptions { Config = file });
+
+        Assert.Equal(new Governance.RateLimit(40000, TimeSpan.FromMinutes(1)), loaded.Options.Resources["llm"].Tokens);
+        Assert.Equal(TimeSpan.FromMinutes(10), loaded.Options.Cache.Kinds["llm.chat"]);
+        Assert.Equal(["gemma", "qwen"], loaded.Options.Models.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ReadEnvironment_VariablesOfOtherTools_AreNotKeys()
     {
         var keys = NodeConfiguration.ReadEnvironment(new Dictionary<string, string>
@@ -28,6 +40,9 @@ public sealed class ExampleConfigurationTests
             ["ESCALA_Queues__llm__Concurrency"] = "4",
             ["ESCALA_URL"] = "http://127.0.0.1:8080",
             ["ESCALA_API_KEY"] = "k",
+            ["ESCALA_LOG_LEVEL"] = "info",
+            ["ESCALA_SERVER_DLL"] = "/tmp/Escala.Server.dll",
+            ["ESCALA_PII_HASH_KEY"] = "secret",
             ["ESCALA_TEST_POSTGRES"] = "Host=127.0.0.1",
             ["PATH"] = "/usr/bin",
         });
