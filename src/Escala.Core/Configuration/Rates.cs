@@ -41,6 +41,6 @@ public static partial class Rates
         return true;
     }
 
-    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)$")]
+    [GeneratedRegex(@"^(\d+)\s*/\s*([0-9a-z.]+)\z")]
     private static partial Regex Pattern();
 }
