@@ -36,6 +36,13 @@ if [[ -z "${ESCALA_TEST_POSTGRES:-}" ]]; then
   export ESCALA_TEST_POSTGRES
 fi
 
+# The dashboard's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [[ -x scripts/check-deploy.sh ]]; then
   echo "== checking deploy files"
   scripts/check-deploy.sh
@@ -51,7 +58,25 @@ status=0
 # measure timings, and on a 2-core machine running them side by side only adds noise.
 dotnet test Escala.slnx -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log" || status=$?
 
-# One closing line for the whole run, summed over the test projects.
+# The Python SDK against a real server (its tests start the Release build of escala on a free loopback port).
+echo "== testing clients/python"
+pytest_python=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -m pytest --version >/dev/null 2>&1; then pytest_python=$candidate; break; fi
+done
+if [[ -z "$pytest_python" ]] && command -v apt-get >/dev/null; then
+  echo "== installing python3-pytest"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pytest) >/dev/null 2>&1 || true
+  /usr/bin/python3 -m pytest --version >/dev/null 2>&1 && pytest_python=/usr/bin/python3
+fi
+if [[ -n "$pytest_python" ]]; then
+  "$pytest_python" -m pytest clients/python/tests -q -p no:cacheprovider 2>&1 | tee -a "$log" || status=1
+else
+  echo "pytest: 0 passed, 1 failed (python3-pytest is missing and could not be installed)" | tee -a "$log"
+  status=1
+fi
+
+# One closing line for the whole run, summed over the test projects and pytest.
 python3 - "$log" <<'PY'
 import re, sys
 passed = failed = skipped = 0
@@ -59,6 +84,12 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     m = re.search(r"Failed:\s*(\d+), Passed:\s*(\d+), Skipped:\s*(\d+)", line)
     if m:
         failed += int(m.group(1)); passed += int(m.group(2)); skipped += int(m.group(3))
+        continue
+    if re.match(r"^[= ]*\d+ (passed|failed|skipped|errors?|deselected|warnings?|xfailed|xpassed)(, \d+ \w+)* in [0-9.]+s", line) or line.startswith("pytest: "):
+        for count, what in re.findall(r"(\d+) (passed|failed|errors?|skipped|deselected)", line):
+            if what == "passed": passed += int(count)
+            elif what == "skipped": skipped += int(count)
+            elif what != "deselected": failed += int(count)
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

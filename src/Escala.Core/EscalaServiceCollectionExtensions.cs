@@ -1,9 +1,12 @@
 using Escala.Client;
 using Escala.Configuration;
 using Escala.Execution;
+using Escala.Execution.Attempts;
 using Escala.Governance;
 using Escala.Maintenance;
+using Escala.Storage;
 using Escala.Telemetry;
+using Escala.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,7 +23,13 @@ public static class EscalaServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddSingleton<EscalaMetrics>();
-        services.AddSingleton<JobSignals>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IJobStore>() as IJobStatusStore
+            ?? throw new InvalidOperationException("The job store does not implement IJobStatusStore, which job watchers need."));
+        services.AddSingleton<JobWatcher>();
+        services.AddSingleton<AttemptLifecycle>();
+        services.AddSingleton<WorkerKinds>();
+        services.AddSingleton(sp => new Caching.ResultCache(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<JobClient>();
         services.AddSingleton<ResourceGovernor>();
         services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));

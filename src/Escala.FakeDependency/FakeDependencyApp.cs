@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Escala.FakeDependency.OpenAI;
 
 namespace Escala.FakeDependency;
 
@@ -7,6 +8,7 @@ namespace Escala.FakeDependency;
 /// behaviour (set with <c>PUT /_config/{name}</c>) overridden by the query string
 /// (<c>?latency=200ms&amp;jitter=50ms&amp;failRatio=0.1&amp;rate429=0.2&amp;retryAfter=2&amp;cap=3</c>).
 /// <c>GET /_stats</c>, <c>GET /_stats/{name}</c> and <c>POST /_reset</c> let tests check what the dependency saw.
+/// It is also a fake OpenAI-compatible chat model (<see cref="ChatCompletionsEndpoint"/>).
 /// </summary>
 public static class FakeDependencyApp
 {
@@ -16,6 +18,7 @@ public static class FakeDependencyApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton<DependencyRegistry>();
+        builder.Services.AddSingleton<FakeChatModel>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
 
@@ -33,6 +36,7 @@ public static class FakeDependencyApp
             return Results.NoContent();
         });
         app.MapPost("/{name}", HandleAsync);
+        app.MapFakeOpenAI();
         return app;
     }
 

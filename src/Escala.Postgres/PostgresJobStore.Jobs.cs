@@ -46,6 +46,12 @@ public sealed partial class PostgresJobStore
                 cmd.Parameters.AddWithValue("kind", query.Kind);
             }
 
+            if (query.IdempotencyKey is not null)
+            {
+                sql.Append(" AND idempotency_key = @key");
+                cmd.Parameters.AddWithValue("key", query.IdempotencyKey);
+            }
+
             if (query.Before is { } before)
             {
                 sql.Append(" AND id < @before");
@@ -94,6 +100,11 @@ public sealed partial class PostgresJobStore
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
         var updated = await ReadOneAsync(cmd, ct);
+        await using (var notify = new NpgsqlBatch(connection, tx) { BatchCommands = { NotifyChanged() } })
+        {
+            await notify.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
         return new CancelResult(running ? CancelStatus.Requested : CancelStatus.Cancelled, updated);
     });

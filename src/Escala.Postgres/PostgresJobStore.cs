@@ -92,7 +92,17 @@ public sealed partial class PostgresJobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public IDisposable SubscribeAvailable(Action<string> onQueue) => _listener.Subscribe(onQueue);
+    public IDisposable SubscribeAvailable(Action<string> onQueue)
+    {
+        ArgumentNullException.ThrowIfNull(onQueue);
+        return _listener.Subscribe(payload =>
+        {
+            if (payload != ChangedMarker)
+            {
+                onQueue(payload);
+            }
+        });
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -41,12 +41,14 @@ public sealed partial class SqliteJobStore
                 (query.Queue is null ? "" : "AND queue = $queue ") +
                 (query.State is null ? "" : "AND state = $state ") +
                 (query.Kind is null ? "" : "AND kind = $kind ") +
+                (query.IdempotencyKey is null ? "" : "AND idempotency_key = $key ") +
                 (query.Before is null ? "" : "AND id < $before ") +
                 "ORDER BY id DESC LIMIT $limit";
             command.Set("$tenant", query.Tenant).Set("$limit", Math.Max(query.Limit, 0) + 1);
             if (query.Queue is not null) command.Set("$queue", query.Queue);
             if (query.State is not null) command.Set("$state", (int)query.State.Value);
             if (query.Kind is not null) command.Set("$kind", query.Kind);
+            if (query.IdempotencyKey is not null) command.Set("$key", query.IdempotencyKey);
             if (query.Before is not null) command.Set("$before", query.Before.Value);
             var jobs = JobRows.ReadAll(command);
             if (jobs.Count <= query.Limit)

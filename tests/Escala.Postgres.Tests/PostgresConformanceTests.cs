@@ -8,8 +8,18 @@ namespace Escala.Postgres.Tests;
 public sealed class PostgresConformanceTests(PostgresServer server) : JobStoreConformance
 {
     private readonly StoreScope _scope = new(server);
+    private string? _connectionString;
 
-    protected override async Task<IJobStore> CreateStoreAsync() => await _scope.NewStoreAsync();
+    protected override async Task<IJobStore> CreateStoreAsync()
+    {
+        _connectionString = await _scope.NewDatabaseAsync();
+        var store = _scope.Open(_connectionString);
+        await store.MigrateAsync(CancellationToken.None);
+        return store;
+    }
+
+    protected override Task<IJobStore> OpenAnotherNodeAsync() =>
+        Task.FromResult<IJobStore>(_scope.Open(_connectionString ?? throw new InvalidOperationException("No database yet.")));
 
     public override async Task DisposeAsync()
     {

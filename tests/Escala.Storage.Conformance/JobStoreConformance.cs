@@ -27,6 +27,13 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
     /// <summary>Creates a fresh, migrated, empty database and a store on it.</summary>
     protected abstract Task<IJobStore> CreateStoreAsync();
 
+    /// <summary>
+    /// A second node's store over the same database (disposed by the driver's test). A single-process driver
+    /// returns <see cref="Store"/> itself: its "other node" is a change made straight in the store, which no
+    /// engine signal announces.
+    /// </summary>
+    protected virtual Task<IJobStore> OpenAnotherNodeAsync() => Task.FromResult(Store);
+
     /// <inheritdoc/>
     public async Task InitializeAsync() => _store = await CreateStoreAsync();
 
@@ -73,7 +80,8 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
 
     /// <summary>Leases from <paramref name="queue"/> at <paramref name="now"/> (default <see cref="T0"/>).</summary>
     protected Task<IReadOnlyList<Job>> LeaseAsync(
-        string queue = "default", int max = 10, DateTimeOffset? now = null, Admission? admission = null, string holder = "node-a") =>
+        string queue = "default", int max = 10, DateTimeOffset? now = null, Admission? admission = null, string holder = "node-a",
+        IReadOnlyList<string>? kinds = null) =>
         Store.LeaseAsync(
             new LeaseRequest
             {
@@ -83,6 +91,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
                 Now = now ?? T0,
                 LeaseFor = LeaseFor,
                 Admission = admission ?? Admission.None,
+                Kinds = kinds,
             },
             Ct);
 

@@ -1,17 +1,19 @@
 namespace Escala.Client;
 
-/// <summary>Why a request was refused: the status it maps to and every field at fault.</summary>
-public sealed class JobValidationException(int status, string title, IReadOnlyDictionary<string, string[]> errors)
+/// <summary>Why a request was refused: the worst fault found and every field at fault.</summary>
+public sealed class JobValidationException(JobRequestFault fault, string title, IReadOnlyDictionary<string, string[]> errors)
     : Exception(title + ": " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
 {
-    /// <summary>The HTTP status it maps to: 400 for malformed input, 413 for too large, 422 for unknown names.</summary>
-    public int Status { get; } = status;
+    /// <summary>The worst fault found: <see cref="JobRequestFault.TooLarge"/> over <see cref="JobRequestFault.UnknownReference"/> over <see cref="JobRequestFault.Invalid"/>.</summary>
+    public JobRequestFault Fault { get; } = fault;
 
     public string Title { get; } = title;
 
     /// <summary>Messages by field path, such as <c>kind</c> or <c>jobs[3].queue</c>.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 
-    public static JobValidationException One(int status, string field, string message) =>
-        new(status, status == 413 ? "Payload too large" : "Invalid job", new Dictionary<string, string[]> { [field] = [message] });
+    public static JobValidationException One(JobRequestFault fault, string field, string message) =>
+        new(fault, TitleOf(fault), new Dictionary<string, string[]> { [field] = [message] });
+
+    public static string TitleOf(JobRequestFault fault) => fault == JobRequestFault.TooLarge ? "Payload too large" : "Invalid job";
 }

@@ -27,6 +27,12 @@ public sealed class EscalaSettings
     public required int MaxBatch { get; init; }
     public required TimeSpan MaxWait { get; init; }
 
+    /// <summary>LLMs by name (<c>models</c>).</summary>
+    public IReadOnlyDictionary<string, ModelSettings> Models { get; init; } = new Dictionary<string, ModelSettings>(StringComparer.Ordinal);
+
+    /// <summary>The result cache (<c>cache</c>).</summary>
+    public CacheSettings Cache { get; init; } = CacheSettings.Default;
+
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
     public QueueSettings? FindQueue(string name) => Queues.GetValueOrDefault(name);
@@ -54,6 +60,9 @@ public sealed record ResourceSettings
     public required string Name { get; init; }
     public int? Concurrency { get; init; }
     public RateLimit? Rate { get; init; }
+
+    /// <summary>The token budget (<see cref="ResourceOptions.Tokens"/>): permits are tokens.</summary>
+    public RateLimit? Tokens { get; init; }
     public BreakerSettings? Breaker { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution.Attempts;
 using Escala.Governance;
 using Escala.Storage;
 using Escala.Telemetry;
@@ -33,7 +34,7 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
     private bool _started;
 
     public EscalaWorker(EscalaSettings settings, IJobStore store, HandlerRegistry handlers, ResourceGovernor governor, JobClient client,
-        JobSignals signals, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
+        AttemptLifecycle lifecycle, WorkerKinds workerKinds, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
     {
         _settings = settings;
         _store = store;
@@ -41,12 +42,18 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         var governed = settings.Resources.Count > 0 || settings.Queues.Values.Any(q => q.TenantConcurrency is not null);
-        _completer = new JobCompleter(store, signals, time, logger, governed ? WakeProducers : null);
-        _runner = new JobRunner(handlers, _completer, governor, store, signals, metrics, time, logger);
+        _completer = new JobCompleter(store, lifecycle, time, logger, governed ? WakeProducers : null);
+        _runner = new JobRunner(handlers, _completer, lifecycle, time, logger);
         _keeper = new LeaseKeeper(_runner, store, settings, time, logger);
-        foreach (var queue in settings.Queues.Values.Where(q => !q.External).OrderBy(q => q.Name, StringComparer.Ordinal))
+
+        // A node leases only what it can run: kinds it has no handler for wait for an external worker.
+        var kinds = handlers.Kinds.Order(StringComparer.Ordinal).ToArray();
+        if (kinds.Length > 0)
         {
-            _producers.Add(new QueueProducer(queue, store, _runner, governor, settings, metrics, time, logger));
+            foreach (var queue in settings.Queues.Values.Where(q => !q.External).OrderBy(q => q.Name, StringComparer.Ordinal))
+            {
+                _producers.Add(new QueueProducer(queue, kinds, workerKinds, store, _runner, governor, settings, metrics, time, logger));
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Escala.Client;
+using Escala.Execution.Attempts;
 using Escala.Jobs;
 using Escala.Storage;
 using Escala.Telemetry;
@@ -11,14 +11,16 @@ namespace Escala.Execution;
 /// Sends outcomes back to the store in batches: while one batch is being committed the next gathers,
 /// so under load one transaction carries hundreds of completions. A failed store call is retried with
 /// backoff until it succeeds or the node is stopped hard; an outcome lost that way is not lost work:
-/// the job's lease expires and the rescuer runs it again.
+/// the job's lease expires and the rescuer runs it again. Each outcome the store applied is then recorded
+/// by the <see cref="AttemptLifecycle"/> (metrics, breakers, logs, watchers); one it refused (the lease was
+/// lost meanwhile) counts nowhere.
 /// </summary>
 internal sealed class JobCompleter
 {
     private const int MaxBatch = 2000;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IJobStore _store;
-    private readonly JobSignals _signals;
+    private readonly AttemptLifecycle _lifecycle;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action? _stored;
@@ -28,22 +30,22 @@ internal sealed class JobCompleter
     /// and tenant caps are free in the store only now, so this is when producers held back by admission
     /// should lease again.
     /// </param>
-    public JobCompleter(IJobStore store, JobSignals signals, TimeProvider time, ILogger logger, Action? stored = null)
+    public JobCompleter(IJobStore store, AttemptLifecycle lifecycle, TimeProvider time, ILogger logger, Action? stored = null)
     {
         _stored = stored;
         _store = store;
-        _signals = signals;
+        _lifecycle = lifecycle;
         _time = time;
         _logger = logger;
     }
 
-    /// <param name="completion">The outcome to store.</param>
+    /// <param name="attempt">The outcome to store.</param>
     /// <param name="freesAdmission">
     /// The job held something admission counts (a resource, or a slot under a tenant cap): once stored,
     /// producers held back by admission should lease again. Other completions wake nobody, since each
     /// wake costs every producer a lease statement.
     /// </param>
-    public void Enqueue(Completion completion, bool freesAdmission = false) => _channel.Writer.TryWrite(new Pending(completion, freesAdmission));
+    public void Enqueue(FinishedAttempt attempt, bool freesAdmission = false) => _channel.Writer.TryWrite(new Pending(attempt, freesAdmission));
 
     /// <summary>Takes no more outcomes; <see cref="RunAsync"/> ends once the queued ones are stored.</summary>
     public void Complete() => _channel.Writer.TryComplete();
@@ -52,6 +54,7 @@ internal sealed class JobCompleter
     public async Task RunAsync(CancellationToken hardStop)
     {
         var batch = new List<Completion>(MaxBatch);
+        var attempts = new List<FinishedAttempt>(MaxBatch);
         var reader = _channel.Reader;
         try
         {
@@ -60,22 +63,28 @@ internal sealed class JobCompleter
                 var freesAdmission = false;
                 while (batch.Count < MaxBatch && reader.TryRead(out var pending))
                 {
-                    batch.Add(pending.Completion);
+                    batch.Add(pending.Attempt.Completion);
+                    attempts.Add(pending.Attempt);
                     freesAdmission |= pending.FreesAdmission;
                 }
 
-                await StoreAsync(batch, freesAdmission, hardStop);
+                var applied = await StoreAsync(batch, freesAdmission, hardStop);
                 if (freesAdmission)
                 {
                     _stored?.Invoke();
                 }
 
-                foreach (var completion in batch)
+                for (var i = 0; i < attempts.Count; i++)
                 {
-                    _signals.Signal(completion.Lease.JobId);
+                    if (applied[i])
+                    {
+                        var attempt = attempts[i];
+                        _lifecycle.Applied(attempt.Job, attempt.Outcome, attempt.Failure, attempt.Elapsed, logged: true);
+                    }
                 }
 
                 batch.Clear();
+                attempts.Clear();
             }
         }
         catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
@@ -83,7 +92,7 @@ internal sealed class JobCompleter
         }
     }
 
-    private async Task StoreAsync(List<Completion> batch, bool freesAdmission, CancellationToken hardStop)
+    private async Task<IReadOnlyList<bool>> StoreAsync(List<Completion> batch, bool freesAdmission, CancellationToken hardStop)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         DateTimeOffset? failingSince = null;
@@ -103,13 +112,13 @@ internal sealed class JobCompleter
                     _stored?.Invoke();
                 }
 
-                await write;
+                var applied = await write;
                 if (failingSince is { } since)
                 {
                     Log.StoreBack(_logger, "completer", _time.GetUtcNow() - since);
                 }
 
-                return;
+                return applied;
             }
             catch (Exception ex) when (!hardStop.IsCancellationRequested)
             {
@@ -121,5 +130,5 @@ internal sealed class JobCompleter
         }
     }
 
-    private readonly record struct Pending(Completion Completion, bool FreesAdmission);
+    private readonly record struct Pending(FinishedAttempt Attempt, bool FreesAdmission);
 }

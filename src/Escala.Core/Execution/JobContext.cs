@@ -4,13 +4,26 @@ using Escala.Jobs;
 namespace Escala.Execution;
 
 /// <summary>What a handler knows of the job it runs, and how it reports progress.</summary>
+/// <remarks>
+/// To unit-test a handler, construct one: <c>new JobContext(job, (json, ct) =&gt; { reports.Add(json); return Task.CompletedTask; })</c>
+/// and call <see cref="IJobHandler.ExecuteAsync"/> with it.
+/// </remarks>
 public sealed class JobContext
 {
     private readonly Func<JobContext, string, CancellationToken, Task> _reportProgress;
     private JsonElement? _args;
 
+    /// <summary>A context for <paramref name="job"/>, as the engine builds one; for handler tests.</summary>
+    /// <param name="job">The job the handler runs (its <see cref="Job.Args"/> must be JSON).</param>
+    /// <param name="onProgress">Receives each progress report as JSON text; null ignores them.</param>
+    public JobContext(Job job, Func<string, CancellationToken, Task>? onProgress = null)
+        : this(job, (_, json, ct) => onProgress?.Invoke(json, ct) ?? Task.CompletedTask)
+    {
+    }
+
     internal JobContext(Job job, Func<JobContext, string, CancellationToken, Task> reportProgress)
     {
+        ArgumentNullException.ThrowIfNull(job);
         Job = job;
         _reportProgress = reportProgress;
     }

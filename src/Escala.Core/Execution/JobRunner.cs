@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Escala.Client;
 using Escala.Configuration;
-using Escala.Governance;
+using Escala.Execution.Attempts;
 using Escala.Jobs;
 using Escala.Storage;
 using Escala.Telemetry;
@@ -14,30 +13,24 @@ namespace Escala.Execution;
 /// <summary>
 /// Runs leased jobs: finds the handler, applies the soft timeout (the handler's token fires) and the hard
 /// timeout (the attempt is failed and its slot freed even if the handler ignores its token), and turns
-/// whatever happened into exactly one outcome for the <see cref="JobCompleter"/>. Never throws.
+/// whatever happened into exactly one outcome for the <see cref="JobCompleter"/>. Never throws. What an
+/// outcome means (retry policy, error cap, metrics, breakers) is the <see cref="AttemptLifecycle"/>'s.
 /// </summary>
 internal sealed class JobRunner
 {
     private readonly ConcurrentDictionary<long, RunningJob> _running = new();
     private readonly HandlerRegistry _handlers;
     private readonly JobCompleter _completer;
-    private readonly ResourceGovernor _governor;
-    private readonly IJobStore _store;
-    private readonly JobSignals _signals;
-    private readonly EscalaMetrics _metrics;
+    private readonly AttemptLifecycle _lifecycle;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<JobContext, string, CancellationToken, Task> _reportProgress;
 
-    public JobRunner(HandlerRegistry handlers, JobCompleter completer, ResourceGovernor governor, IJobStore store,
-        JobSignals signals, EscalaMetrics metrics, TimeProvider time, ILogger logger)
+    public JobRunner(HandlerRegistry handlers, JobCompleter completer, AttemptLifecycle lifecycle, TimeProvider time, ILogger logger)
     {
         _handlers = handlers;
         _completer = completer;
-        _governor = governor;
-        _store = store;
-        _signals = signals;
-        _metrics = metrics;
+        _lifecycle = lifecycle;
         _time = time;
         _logger = logger;
         _reportProgress = ReportProgressAsync;
@@ -50,7 +43,7 @@ internal sealed class JobRunner
     /// <summary>Starts the attempt on the thread pool and returns at once.</summary>
     public void Start(Job job, QueueProducer producer)
     {
-        var run = new RunningJob(job, producer);
+        var run = new RunningJob(job, producer, _time);
         _running[job.Id] = run;
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Runner.RunAsync(state.Run), (Runner: this, Run: run), preferLocal: false);
     }
@@ -71,7 +64,7 @@ internal sealed class JobRunner
         foreach (var run in _running.Values)
         {
             run.Stop(StopReason.Shutdown);
-            if (Finish(run, new JobOutcome.Released(_time.GetUtcNow(), "node shut down before the job finished")))
+            if (Finish(run, new JobOutcome.Released(_time.GetUtcNow(), "node shut down before the job finished"), null))
             {
                 count++;
             }
@@ -80,19 +73,18 @@ internal sealed class JobRunner
         return count;
     }
 
-    private async Task RunAsync(RunningJob run)
+    /// <summary>Runs one attempt to its outcome. Internal so engine tests can await it.</summary>
+    internal async Task RunAsync(RunningJob run)
     {
         var job = run.Job;
-        var started = Stopwatch.GetTimestamp();
         var queue = run.Producer.Queue;
         var timeout = job.Timeout ?? queue.Timeout;
-        using var activity = EscalaTracing.Source.StartActivity("job " + job.Kind);
+        using var activity = EscalaTracing.Source.StartActivity("job " + job.Kind, ActivityKind.Consumer, EscalaTracing.ParentOf(job.Traceparent));
         activity?.SetTag("escala.job.id", job.Id).SetTag("escala.queue", job.Queue).SetTag("escala.attempt", job.Attempt);
         using var scope = _logger.BeginScope(new JobLogScope(job));
         Log.JobStarted(_logger, job.Id, job.Queue, job.Kind, job.Attempt);
         JobOutcome outcome;
-        var transient = false;
-        TimeSpan? retryAfter = null;
+        AttemptFailure? failure = null;
         Task<object?>? task = null;
         try
         {
@@ -110,15 +102,14 @@ internal sealed class JobRunner
         catch (TimeoutException) when (task is { IsCompleted: false } && run.Reason is StopReason.None or StopReason.Timeout)
         {
             Log.HardTimeout(_logger, job.Id, timeout + queue.HardTimeoutGrace);
-            transient = true;
-            outcome = Failure(job, queue, $"Hard timeout after {Durations.Format(timeout + queue.HardTimeoutGrace)}: the handler ignored cancellation.", FailureKinds.Timeout, null);
+            failure = AttemptFailure.Timeout($"Hard timeout after {Durations.Format(timeout + queue.HardTimeoutGrace)}: the handler ignored cancellation.");
+            outcome = _lifecycle.Fail(job, failure, _time.GetUtcNow());
         }
         catch (Exception ex) when (run.Token.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
         {
             switch (run.Reason)
             {
                 case StopReason.Cancelled:
-                    Log.JobCancelled(_logger, job.Id);
                     outcome = new JobOutcome.Cancelled("cancelled while running");
                     break;
                 case StopReason.Shutdown:
@@ -129,62 +120,49 @@ internal sealed class JobRunner
                     Forget(run);
                     return;
                 default:
-                    transient = true;
-                    outcome = Failure(job, queue, $"Timed out after {Durations.Format(timeout)}.", FailureKinds.Timeout, null);
+                    failure = AttemptFailure.Timeout($"Timed out after {Durations.Format(timeout)}.");
+                    outcome = _lifecycle.Fail(job, failure, _time.GetUtcNow());
                     break;
             }
         }
         catch (PermanentJobException ex)
         {
-            outcome = Failure(job, queue, ex.Message, FailureKinds.Permanent, null, permanent: true);
+            failure = AttemptFailure.PermanentFailure(ex.Message);
+            outcome = _lifecycle.Fail(job, failure, _time.GetUtcNow());
         }
         catch (TransientJobException ex)
         {
-            transient = true;
-            retryAfter = ex.RetryAfter;
-            outcome = Failure(job, queue, ex.Message, FailureKinds.Transient, ex.RetryAfter);
+            // A dependency's Retry-After (429) pauses its resources cluster-wide, as a throttled external failure does.
+            failure = AttemptFailure.Transient(ex.Message, ex.RetryAfter, throttled: ex.RetryAfter is not null);
+            outcome = _lifecycle.Fail(job, failure, _time.GetUtcNow());
         }
         catch (Exception ex)
         {
-            transient = true;
-            outcome = Failure(job, queue, $"{ex.GetType().Name}: {ex.Message}", FailureKinds.Transient, null);
+            failure = AttemptFailure.Transient($"{ex.GetType().Name}: {ex.Message}");
+            outcome = _lifecycle.Fail(job, failure, _time.GetUtcNow());
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        switch (outcome)
+        if (outcome is JobOutcome.Failed failed)
         {
-            case JobOutcome.Succeeded:
-                _metrics.Completed(job.Queue, job.Kind, elapsed);
-                _governor.Record(job, transientFailure: false, retryAfter: null);
-                break;
-            case JobOutcome.Failed failed:
-                _metrics.Failed(job.Queue, job.Kind, elapsed, failed.RetryAt is not null);
-                _governor.Record(job, transient, retryAfter);
-                activity?.SetStatus(ActivityStatusCode.Error, failed.Error.Kind);
-                Log.JobFailed(_logger, job.Id, job.Attempt, failed.Error.Kind,
-                    failed.RetryAt is { } at ? $"retry at {at:O}" : "dead", failed.Error.Message);
-                break;
+            activity?.SetStatus(ActivityStatusCode.Error, failed.Error.Kind);
         }
 
-        Finish(run, outcome);
-    }
+        // Logged here, inside the attempt's scope and trace; metrics and breakers once the store applied it.
+        _lifecycle.LogOutcome(job, outcome);
 
-    private JobOutcome.Failed Failure(Job job, QueueSettings queue, string message, string kind, TimeSpan? retryAfter, bool permanent = false)
-    {
-        var now = _time.GetUtcNow();
-        var error = new AttemptError(job.Attempt, now, Truncate(message), kind);
-        return new JobOutcome.Failed(error, RetryPolicy.NextAttemptAt(job, queue, now, permanent, retryAfter, Random.Shared.NextDouble()));
+        Finish(run, outcome, failure);
     }
 
     /// <summary>Reports the outcome once, frees the slot and wakes the producer.</summary>
-    private bool Finish(RunningJob run, JobOutcome outcome)
+    private bool Finish(RunningJob run, JobOutcome outcome, AttemptFailure? failure)
     {
         if (!run.TryFinish())
         {
             return false;
         }
 
-        _completer.Enqueue(new Completion(run.Job.Lease, outcome), run.Job.Resources.Count > 0 || run.Producer.Queue.TenantConcurrency is not null);
+        _completer.Enqueue(new FinishedAttempt(run.Job, outcome, failure, _time.GetUtcNow() - run.StartedAt),
+            run.Job.Resources.Count > 0 || run.Producer.Queue.TenantConcurrency is not null);
         Forget(run);
         return true;
     }
@@ -200,13 +178,10 @@ internal sealed class JobRunner
 
     private async Task ReportProgressAsync(JobContext context, string progress, CancellationToken ct)
     {
-        var held = await _store.SetProgressAsync(context.Job.Lease, progress, ct);
-        _signals.Signal(context.JobId);
-        if (!held)
+        var report = await _lifecycle.ProgressAsync(context.Job, context.Job.LeaseToken ?? "", progress, ct);
+        if (!report.Held)
         {
             Stop(context.JobId, StopReason.LeaseLost);
         }
     }
-
-    private static string Truncate(string message) => message.Length <= 2000 ? message : message[..2000] + "…";
 }

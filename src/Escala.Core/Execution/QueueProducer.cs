@@ -22,12 +22,17 @@ internal sealed class QueueProducer
     private readonly EscalaMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _kinds;
+    private readonly WorkerKinds _workerKinds;
     private int _running;
 
-    public QueueProducer(QueueSettings queue, IJobStore store, JobRunner runner, ResourceGovernor governor,
+    /// <param name="kinds">The kinds this node has handlers for: the only ones it leases.</param>
+    public QueueProducer(QueueSettings queue, IReadOnlyList<string> kinds, WorkerKinds workerKinds, IJobStore store, JobRunner runner, ResourceGovernor governor,
         EscalaSettings settings, EscalaMetrics metrics, TimeProvider time, ILogger logger)
     {
         Queue = queue;
+        _kinds = kinds;
+        _workerKinds = workerKinds;
         _store = store;
         _runner = runner;
         _governor = governor;
@@ -101,6 +106,7 @@ internal sealed class QueueProducer
             }
 
             var max = Math.Min(free, Queue.FetchBatch);
+            _workerKinds.Seen(Queue.Name, _kinds);
             var now = _time.GetUtcNow();
             var jobs = await _store.LeaseAsync(new LeaseRequest
             {
@@ -110,6 +116,7 @@ internal sealed class QueueProducer
                 Now = now,
                 LeaseFor = _settings.LeaseDuration,
                 Admission = _governor.AdmissionFor(Queue),
+                Kinds = _kinds,
             }, stopping);
 
             foreach (var job in jobs)

@@ -12,10 +12,10 @@ internal enum StopReason
     LeaseLost,
 }
 
-/// <summary>One attempt in flight on this node.</summary>
-internal sealed class RunningJob(Job job, QueueProducer producer) : IDisposable
+/// <summary>One attempt in flight on this node. Its soft timeout runs on the engine's <see cref="TimeProvider"/>.</summary>
+internal sealed class RunningJob(Job job, QueueProducer producer, TimeProvider time) : IDisposable
 {
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts = new(Timeout.InfiniteTimeSpan, time);
     private int _reason;
     private int _finished;
 
@@ -42,6 +42,9 @@ internal sealed class RunningJob(Job job, QueueProducer producer) : IDisposable
     }
 
     public void StopAfter(TimeSpan timeout) => _cts.CancelAfter(timeout);
+
+    /// <summary>When the attempt started on this node (the engine's clock), to measure its duration.</summary>
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
     /// <summary>Claims the right to report this attempt's outcome; true only for the first caller.</summary>
     public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;

@@ -1,6 +1,5 @@
 using Escala.Configuration;
-using Escala.Governance;
-using Escala.Jobs;
+using Escala.Execution.Attempts;
 using Escala.Storage;
 using Escala.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -10,14 +9,15 @@ namespace Escala.Maintenance;
 
 /// <summary>
 /// Runs on every node: keeps the node in the registry and competes for leadership. Only the leader does
-/// the housekeeping: promotes due scheduled and retryable jobs, rescues jobs whose lease expired (the
-/// attempt counts; the job is retried or dead), and prunes finished jobs past their queue's retention.
+/// the housekeeping: promotes due scheduled and retryable jobs, rescues jobs whose lease expired or whose
+/// attempt overran its hard deadline (through the <see cref="AttemptLifecycle"/>: the attempt counts, the job
+/// is retried or dead, its slot is free), and prunes finished jobs past their queue's retention.
 /// When the leader dies its leadership expires and another node takes over.
 /// </summary>
 public sealed class MaintenanceService(
     EscalaSettings settings,
     IJobStore store,
-    EscalaMetrics metrics,
+    AttemptLifecycle attempts,
     TimeProvider time,
     ILogger<MaintenanceService> logger) : BackgroundService
 {
@@ -118,7 +118,7 @@ public sealed class MaintenanceService(
 
             if (now >= _nextRescue)
             {
-                await RescueAsync(now, ct);
+                await attempts.RescueAsync(BatchLimit, ct);
                 _nextRescue = now + settings.RescueInterval;
             }
 
@@ -132,28 +132,6 @@ public sealed class MaintenanceService(
         {
             Log.StoreFailed(logger, ex, "maintenance", settings.PromoteInterval);
         }
-    }
-
-    private async Task RescueAsync(DateTimeOffset now, CancellationToken ct)
-    {
-        var expired = await store.GetExpiredLeasesAsync(now, BatchLimit, ct);
-        if (expired.Count == 0)
-        {
-            return;
-        }
-
-        var completions = new List<Completion>(expired.Count);
-        foreach (var job in expired)
-        {
-            var queue = settings.FindQueue(job.Queue) ?? settings.Queues[QueueDefaults.DefaultQueue];
-            var error = new AttemptError(job.Attempt, now, $"Lease expired: holder {job.LeasedBy} stopped heartbeating.", FailureKinds.LeaseExpired);
-            var retryAt = RetryPolicy.NextAttemptAt(job, queue, now, permanent: false, retryAfter: null, Random.Shared.NextDouble());
-            completions.Add(new Completion(job.Lease, new JobOutcome.Failed(error, retryAt)));
-            metrics.Rescued(job.Queue, job.Kind);
-        }
-
-        await store.CompleteAsync(completions, now, ct);
-        Log.Rescued(logger, expired.Count);
     }
 
     private async Task PruneAsync(DateTimeOffset now, CancellationToken ct)

@@ -16,6 +16,9 @@ public sealed record JobQuery
     public JobState? State { get; init; }
     public string? Kind { get; init; }
 
+    /// <summary>Only the job with this idempotency key (at most one per tenant).</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Only jobs with an id below this one (the previous page's <see cref="JobPage.NextCursor"/>).</summary>
     public long? Before { get; init; }
 
@@ -46,6 +49,12 @@ public sealed record LeaseRequest
 
     /// <summary>The limits to apply; <see cref="Admission.None"/> admits everything.</summary>
     public Admission Admission { get; init; } = Admission.None;
+
+    /// <summary>
+    /// Only jobs of these kinds (a node: the kinds it has handlers for; an external worker: the kinds it asked
+    /// for); null leases every kind. Jobs of other kinds stay available and do not stop later jobs from being leased.
+    /// </summary>
+    public IReadOnlyList<string>? Kinds { get; init; }
 }
 
 /// <summary>Per-lease outcome of a heartbeat.</summary>

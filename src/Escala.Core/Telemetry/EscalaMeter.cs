@@ -20,6 +20,13 @@ public static class EscalaMeter
     public const string BreakerState = "escala.breaker.state";
     public const string BreakerTransitions = "escala.breaker.transitions";
     public const string Nodes = "escala.nodes";
+    public const string BreakerStatus = "escala.breaker.status";
+    public const string ResourceLimit = "escala.resource.limit";
+    public const string ResourcePaused = "escala.resource.paused";
+    public const string StoreUp = "escala.store.up";
+
+    /// <summary>The breaker states as metrics name them (label <c>state</c> of <see cref="BreakerStatus"/>, <c>to</c> of <see cref="BreakerTransitions"/>).</summary>
+    public static IReadOnlyList<string> BreakerStates { get; } = ["closed", "open", "half_open"];
 
     public const string TagQueue = "queue";
     public const string TagKind = "kind";

@@ -35,6 +35,30 @@ public sealed class EscalaMetrics : IDisposable
 
     public Meter Meter => _meter;
 
+    /// <summary>
+    /// Starts every job counter at 0 for each queue (without a kind), and each breaker's transition counter at 0
+    /// for every state, so that a rate or an alert reads 0 from start-up instead of "no data".
+    /// </summary>
+    public void Prime(IEnumerable<string> queues, IEnumerable<string> breakerResources)
+    {
+        foreach (var queue in queues)
+        {
+            var tags = new TagList { { EscalaMeter.TagQueue, queue } };
+            foreach (var counter in new[] { _submitted, _completed, _failed, _retried, _dead, _rescued })
+            {
+                counter.Add(0, tags);
+            }
+        }
+
+        foreach (var resource in breakerResources)
+        {
+            foreach (var to in EscalaMeter.BreakerStates)
+            {
+                BreakerTransition(resource, to, 0);
+            }
+        }
+    }
+
     public void Submitted(string queue, string kind) => _submitted.Add(1, Tags(queue, kind));
 
     public void Completed(string queue, string kind, TimeSpan duration)
@@ -64,8 +88,8 @@ public sealed class EscalaMetrics : IDisposable
     public void Leased(string queue, TimeSpan latency) =>
         _leaseLatency.Record(Math.Max(0, latency.TotalSeconds), new KeyValuePair<string, object?>(EscalaMeter.TagQueue, queue));
 
-    public void BreakerTransition(string resource, string to) =>
-        _breakerTransitions.Add(1, new KeyValuePair<string, object?>(EscalaMeter.TagResource, resource), new KeyValuePair<string, object?>(EscalaMeter.TagTo, to));
+    public void BreakerTransition(string resource, string to, long count = 1) =>
+        _breakerTransitions.Add(count, new KeyValuePair<string, object?>(EscalaMeter.TagResource, resource), new KeyValuePair<string, object?>(EscalaMeter.TagTo, to));
 
     private static TagList Tags(string queue, string kind) => new()
     {

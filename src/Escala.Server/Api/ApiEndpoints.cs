@@ -15,6 +15,9 @@ public static class ApiEndpoints
         v1.MapQueues();
         v1.MapCluster();
         v1.MapWorkers();
+        v1.MapDiscard();
+        v1.MapStats();
+        v1.MapPii();
         return app;
     }
 
@@ -28,6 +31,10 @@ public static class ApiEndpoints
         catch (JobValidationException ex)
         {
             return Problems.Validation(ex);
+        }
+        catch (ApiProblemException ex)
+        {
+            return Problems.From(ex);
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException
             || ex.InnerException is DbException or TimeoutException or System.Net.Sockets.SocketException)

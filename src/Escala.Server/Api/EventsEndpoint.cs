@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
+using Escala.Watching;
 
 namespace Escala.Server.Api;
 
@@ -16,8 +18,6 @@ namespace Escala.Server.Api;
 public static class EventsEndpoint
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How often a waiting job's reason is read again (one resource-usage read) to report its changes.</summary>
     private static readonly TimeSpan WaitingRecheck = TimeSpan.FromSeconds(2);
 
@@ -31,10 +31,10 @@ public static class EventsEndpoint
         return v1;
     }
 
-    private static async Task StreamAsync(HttpContext http, JobClient client, JobSignals signals, TimeProvider time, IJobStore store,
-        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
+    private static async Task StreamAsync(HttpContext http, JobClient client, JobWatcher watcher, TimeProvider time, IJobStore store,
+        EscalaSettings settings, ResourceGovernor governor, WorkerKinds kinds, long id, string? maxDuration, CancellationToken ct)
     {
-        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
+        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, kinds, time.GetUtcNow(), ct);
 
         var limit = MaxDuration;
         if (maxDuration is not null && (!Durations.TryParse(maxDuration, out limit) || limit <= TimeSpan.Zero))
@@ -44,8 +44,11 @@ public static class EventsEndpoint
         }
 
         limit = limit > MaxDuration ? MaxDuration : limit;
-        var job = await client.GetAsync(http.Tenant(), id, ct);
-        if (job is null)
+        var tenant = http.Tenant();
+        // The status first, then the job: the job is never older than the status the loop starts from.
+        var status = await watcher.GetAsync(tenant, id, ct);
+        var job = await client.GetAsync(tenant, id, ct);
+        if (job is null || status is null)
         {
             await Problems.NotFound($"Job {id}").ExecuteAsync(http);
             return;
@@ -60,44 +63,88 @@ public static class EventsEndpoint
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
-        while (!job.State.IsFinal())
+        if (job.State.IsFinal())
         {
-            var left = deadline - time.GetUtcNow();
+            // Finished before (or while) the stream opened: it still ends with its done event.
+            await SendAsync(response, "done", job, null, ct);
+            return;
+        }
+
+        var tokens = new TokenEvents();
+        if (tokens.Next(status.Progress) is { } sofar)
+        {
+            await SendTokensAsync(response, job, sofar, ct);
+        }
+
+        while (!status.State.IsFinal())
+        {
+            var now = time.GetUtcNow();
+            var left = deadline - now;
             if (left <= TimeSpan.Zero)
             {
                 await SendAsync(response, "timeout", job, waiting, ct);
                 return;
             }
 
-            var change = signals.NextChange(id);
-            await client.WaitForSignalAsync(change, left < Poll ? left : Poll, ct);
-            var next = await client.GetAsync(http.Tenant(), id, ct);
+            // Wake for a change, or when a keep-alive or a re-check of the waiting reason is due.
+            var until = Min(left, lastBeat + KeepAlive - now);
+            if (status.State == JobState.Available)
+            {
+                until = Min(until, waitingCheckedAt + WaitingRecheck - now);
+            }
+
+            var next = await watcher.WaitForChangeAsync(tenant, id, status, until, ct);
             if (next is null)
             {
                 return;
             }
 
-            if (next.State != job.State || next.Attempt != job.Attempt)
+            if (next.Attempt != status.Attempt)
             {
-                waiting = await Waiting(next);
+                tokens = new TokenEvents();
+            }
+
+            // A streaming job (progress {"text": …}) gets token events carrying only the new text.
+            if (next.Progress != status.Progress && tokens.Next(next.Progress) is { } delta)
+            {
+                await SendTokensAsync(response, job, delta, ct);
+                lastBeat = time.GetUtcNow();
+                if (next.State == status.State && next.Attempt == status.Attempt)
+                {
+                    status = next;
+                    continue;
+                }
+            }
+
+            if (next.State != status.State || next.Attempt != status.Attempt)
+            {
+                // The whole job (result, errors) is read once per state change, never per poll.
+                job = await client.GetAsync(tenant, id, ct);
+                if (job is null)
+                {
+                    return;
+                }
+
+                waiting = await Waiting(job);
                 waitingCheckedAt = time.GetUtcNow();
-                await SendAsync(response, next.State.IsFinal() ? "done" : "state", next, waiting, ct);
+                await SendAsync(response, next.State.IsFinal() ? "done" : "state", job, waiting, ct);
                 lastBeat = time.GetUtcNow();
             }
-            else if (next.Progress != job.Progress)
+            else if (next.Progress != status.Progress)
             {
-                await SendAsync(response, "progress", next, null, ct);
+                job = job with { Progress = next.Progress, CancelRequested = next.CancelRequested };
+                await SendAsync(response, "progress", job, null, ct);
                 lastBeat = time.GetUtcNow();
             }
             else if (next.State == JobState.Available && time.GetUtcNow() - waitingCheckedAt >= WaitingRecheck)
             {
                 // A breaker opened or closed, a pause ended, a slot freed: say so while the job still waits.
                 waitingCheckedAt = time.GetUtcNow();
-                var reason = await Waiting(next);
+                var reason = await Waiting(job);
                 if (reason != waiting)
                 {
                     waiting = reason;
-                    await SendAsync(response, "waiting", next, waiting, ct);
+                    await SendAsync(response, "waiting", job, waiting, ct);
                     lastBeat = time.GetUtcNow();
                 }
             }
@@ -108,8 +155,20 @@ public static class EventsEndpoint
                 lastBeat = time.GetUtcNow();
             }
 
-            job = next;
+            status = next;
         }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b)
+    {
+        var min = a < b ? a : b;
+        return min < TimeSpan.Zero ? TimeSpan.Zero : min;
+    }
+
+    private static async Task SendTokensAsync(HttpResponse response, Job job, string data, CancellationToken ct)
+    {
+        await response.WriteAsync($"event: token\nid: {job.Id}-{job.Attempt}-token\ndata: {data}\n\n", ct);
+        await response.Body.FlushAsync(ct);
     }
 
     private static async Task SendAsync(HttpResponse response, string name, Job job, string? waiting, CancellationToken ct)

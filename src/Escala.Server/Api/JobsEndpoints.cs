@@ -1,8 +1,10 @@
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
+using Escala.Watching;
 
 namespace Escala.Server.Api;
 
@@ -15,13 +17,13 @@ public static class JobsEndpoints
         jobs.MapPost("/", SubmitAsync).WithSummary("Submit a job; ?wait=10s waits for its result (202 when not done in time).");
         jobs.MapPost("/batch", SubmitBatchAsync).WithSummary("Submit many jobs at once: all valid or none inserted.");
         jobs.MapGet("/{id:long}", GetAsync).WithSummary("A job, with its result, progress and the error of every attempt; ?wait= waits for it to finish.");
-        jobs.MapGet("/", ListAsync).WithSummary("Jobs newest first, filtered by queue, state and kind, with cursor pagination.");
+        jobs.MapGet("/", ListAsync).WithSummary("Jobs newest first, filtered by queue, state, kind or idempotency key, with cursor pagination.");
         jobs.MapPost("/{id:long}/cancel", CancelAsync).WithSummary("Cancel a waiting job, or ask a running one to stop.");
         jobs.MapPost("/{id:long}/retry", RetryAsync).WithSummary("Run a finished or waiting job again now.");
         return v1;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, JobClient client, EscalaSettings settings, string? wait, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobClient client, JobWatcher watcher, EscalaSettings settings, string? wait, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<JobRequest>(http.Request, ct);
         var waitFor = ParseWait(wait, settings);
@@ -30,7 +32,7 @@ public static class JobsEndpoints
         var location = $"/v1/jobs/{job.Id}";
         if (waitFor > TimeSpan.Zero && !job.State.IsFinal())
         {
-            job = await client.WaitAsync(http.Tenant(), job.Id, waitFor, ct) ?? job;
+            job = await WaitAsync(http, client, watcher, job.Id, waitFor, ct) ?? job;
             if (!job.State.IsFinal())
             {
                 return Results.Accepted(location, JobDto.From(job));
@@ -56,23 +58,24 @@ public static class JobsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, EscalaSettings settings, IJobStore store, ResourceGovernor governor,
-        TimeProvider time, long id, string? wait, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, JobClient client, JobWatcher watcher, EscalaSettings settings, IJobStore store,
+        ResourceGovernor governor, WorkerKinds kinds, TimeProvider time, long id, string? wait, CancellationToken ct)
     {
         var waitFor = ParseWait(wait, settings);
         var job = waitFor > TimeSpan.Zero
-            ? await client.WaitAsync(http.Tenant(), id, waitFor, ct)
+            ? await WaitAsync(http, client, watcher, id, waitFor, ct)
             : await client.GetAsync(http.Tenant(), id, ct);
         if (job is null)
         {
             return Problems.NotFound($"Job {id}");
         }
 
-        var reason = await ResourceWaiting.ForJobAsync(job, store, settings, governor, time.GetUtcNow(), ct);
+        var reason = await ResourceWaiting.ForJobAsync(job, store, settings, governor, kinds, time.GetUtcNow(), ct);
         return Results.Ok(JobDto.From(job) with { WaitingReason = reason });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, JobClient client, string? queue, string? state, string? kind, long? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, JobClient client, string? queue, string? state, string? kind, long? cursor, int? limit, CancellationToken ct,
+        string? idempotencyKey = null)
     {
         JobState? parsed = null;
         if (state is not null)
@@ -96,6 +99,7 @@ public static class JobsEndpoints
             Queue = queue,
             State = parsed,
             Kind = kind,
+            IdempotencyKey = idempotencyKey,
             Before = cursor,
             Limit = limit ?? 50,
         }, ct);
@@ -125,6 +129,10 @@ public static class JobsEndpoints
         };
     }
 
+    /// <summary>Waits (reading the status only) until the job is final or the wait is over, then reads the whole job once.</summary>
+    private static async Task<Job?> WaitAsync(HttpContext http, JobClient client, JobWatcher watcher, long id, TimeSpan wait, CancellationToken ct) =>
+        await watcher.WaitForFinalAsync(http.Tenant(), id, wait, ct) is null ? null : await client.GetAsync(http.Tenant(), id, ct);
+
     /// <summary>Reads <c>?wait=</c>; throws a 400 naming the parameter when it is not a duration.</summary>
     public static TimeSpan ParseWait(string? wait, EscalaSettings settings)
     {
@@ -135,7 +143,7 @@ public static class JobsEndpoints
 
         if (!Durations.TryParse(wait, out var value))
         {
-            throw JobValidationException.One(StatusCodes.Status400BadRequest, "wait", "Not a duration such as 500ms, 10s or 2m.");
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "wait", "Not a duration such as 500ms, 10s or 2m.");
         }
 
         return value > settings.MaxWait ? settings.MaxWait : value;

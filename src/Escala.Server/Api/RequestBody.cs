@@ -1,24 +1,23 @@
 using System.Text.Json;
-using Escala.Client;
 
 namespace Escala.Server.Api;
 
 /// <summary>Reads a JSON request body with clear refusals: 415 for another content type, 400 naming where the JSON broke.</summary>
 public static class RequestBody
 {
-    /// <summary>Parses the body into <typeparamref name="T"/>; throws <see cref="JobValidationException"/> on any fault.</summary>
+    /// <summary>Parses the body into <typeparamref name="T"/>; throws <see cref="ApiProblemException"/> on any fault.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct)
         where T : class
     {
         if (!request.HasJsonContentType())
         {
-            throw JobValidationException.One(StatusCodes.Status415UnsupportedMediaType, "Content-Type", "Send the body as application/json.");
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "Content-Type", "Send the body as application/json.");
         }
 
         try
         {
             return await JsonSerializer.DeserializeAsync<T>(request.Body, JsonOptions.Api, ct)
-                ?? throw JobValidationException.One(StatusCodes.Status400BadRequest, "body", "The body is empty or null.");
+                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "body", "The body is empty or null.");
         }
         catch (JsonException ex)
         {
@@ -28,11 +27,11 @@ public static class RequestBody
             var message = unknown ? "Unknown field."
                 : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "Wrong type of JSON value for this field."
                 : $"Malformed JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
-            throw JobValidationException.One(StatusCodes.Status400BadRequest, field, message);
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, field, message);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw JobValidationException.One(StatusCodes.Status413PayloadTooLarge, "body", "The request body is too large.");
+            throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "body", "The request body is too large.");
         }
     }
 

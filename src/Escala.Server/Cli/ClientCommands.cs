@@ -54,9 +54,12 @@ internal static class ClientCommands
             }
 
             var path = parse.GetValue(wait) is { } w ? $"/v1/jobs?wait={Uri.EscapeDataString(w)}" : "/v1/jobs";
-            using var http = Client(parse.GetValue(url)!, parse.GetValue(apiKey));
-            using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
-            return await PrintAsync(response, ct);
+            return await Unreachable.GuardAsync(parse.GetValue(url)!, async () =>
+            {
+                using var http = Client(parse.GetValue(url)!, parse.GetValue(apiKey));
+                using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+                return await PrintAsync(response, ct);
+            });
         });
         return command;
     }
@@ -66,7 +69,7 @@ internal static class ClientCommands
         var url = UrlOption();
         var apiKey = KeyOption();
         var command = new Command("status", "Show a running node's readiness and its queues.") { url, apiKey };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, ct) => await Unreachable.GuardAsync(parse.GetValue(url)!, async () =>
         {
             using var http = Client(parse.GetValue(url)!, parse.GetValue(apiKey));
             using var ready = await http.GetAsync("/health/ready", ct);
@@ -86,7 +89,7 @@ internal static class ClientCommands
             }
 
             return ready.IsSuccessStatusCode ? 0 : 1;
-        });
+        }));
         return command;
     }
 

@@ -18,6 +18,7 @@ public static class EscalaCli
             BenchCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
             KeysCommands.Create(),
+            PiiCommands.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.
@@ -65,8 +66,23 @@ public static class EscalaCli
             await Console.Error.WriteLineAsync(ex.Message);
             return 3;
         }
+        catch (StartupProblemException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Taken between the start-up check and Kestrel's bind.
+            await Console.Error.WriteLineAsync(StartupChecks.PortInUse(options.Urls ?? "the configured URL", null, ex).Message);
+            return 2;
+        }
+
         return 0;
     }
 }

@@ -2,10 +2,10 @@ using Escala.Configuration;
 using Escala.Storage;
 using Escala.Server.Api;
 using Escala.Server.Security;
+using Escala.Server.Dashboard;
+using Escala.Server.Observability;
 using Escala.Workloads;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Escala.Server.Hosting;
 
@@ -81,6 +81,11 @@ public static class EscalaHost
             {
                 resource.Get<ResourceOptions>();
             }
+
+            foreach (var model in built.GetSection(nameof(EscalaOptions.Models)).GetChildren())
+            {
+                model.Get<ModelOptions>();
+            }
         }
         catch (InvalidOperationException ex)
         {
@@ -102,6 +107,7 @@ public static class EscalaHost
     {
         var (settings, configuration) = LoadSettings(serve);
         var security = Security.SecuritySettings.Build(configuration);
+        var telemetry = EscalaTelemetry.Read(configuration);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
@@ -124,6 +130,12 @@ public static class EscalaHost
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
+        StartupChecks.Listen(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        if (!StoreFactory.IsPostgres(configuration["Store"]))
+        {
+            StartupChecks.DataDirectory(configuration["Store"] ?? configuration["Data"] ?? StoreFactory.DefaultDataDirectory);
+        }
+
         var store = StoreFactory.Create(configuration["Store"], configuration["Data"], configuration["Schema"]);
         await MigrateAsync(store);
         try
@@ -140,18 +152,13 @@ public static class EscalaHost
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
+        Escala.Telemetry.LogRedaction.Use(new Escala.Workloads.Pii.PiiLogRedactor(Escala.Workloads.Pii.PiiDetector.Default)); // no PII in logs
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
+        builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(Telemetry.EscalaMeter.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/metrics")));
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Api.OpenApi.EscalaOpenApi>());
+        builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
         // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
@@ -174,6 +181,7 @@ public static class EscalaHost
         if (NodeRoles.ServesApi(settings.Role))
         {
             app.MapEscalaApi();
+            app.MapEscalaDashboard();
         }
 
         return app;

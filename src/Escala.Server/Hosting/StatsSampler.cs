@@ -37,14 +37,15 @@ public sealed class StatsSampler : BackgroundService
         meter.CreateObservableGauge(EscalaMeter.QueueDepth, ObserveDepth, "{job}", "Jobs not yet final by queue and state, all tenants.");
         meter.CreateObservableGauge(EscalaMeter.JobsRunning, () => worker.RunningByQueue().Select(q =>
             new Measurement<long>(q.Value, new KeyValuePair<string, object?>(EscalaMeter.TagQueue, q.Key))), "{job}", "Jobs running on this node.");
-        meter.CreateObservableGauge(EscalaMeter.ResourceInUse, () => _resources.Select(r =>
-            new Measurement<long>(r.Running, new KeyValuePair<string, object?>(EscalaMeter.TagResource, r.Name))), "{job}", "Running jobs holding the resource, cluster-wide.");
-        meter.CreateObservableGauge(EscalaMeter.ResourceWaiting, () => _resources.Select(r =>
-            new Measurement<long>(r.Waiting, new KeyValuePair<string, object?>(EscalaMeter.TagResource, r.Name))), "{job}", "Available jobs waiting for the resource.");
+        meter.CreateObservableGauge(EscalaMeter.ResourceInUse, () => ObserveResources(r => r?.Running ?? 0), "{job}", "Running jobs holding the resource, cluster-wide.");
+        meter.CreateObservableGauge(EscalaMeter.ResourceWaiting, () => ObserveResources(r => r?.Waiting ?? 0), "{job}", "Available jobs waiting for the resource.");
         meter.CreateObservableGauge(EscalaMeter.BreakerState, () => governor.BreakerStates().Select(b =>
             new Measurement<int>((int)b.Value, new KeyValuePair<string, object?>(EscalaMeter.TagResource, b.Key))), null, "0 closed, 1 open, 2 half-open.");
         meter.CreateObservableGauge(EscalaMeter.Nodes, () => _nodes, "{node}", "Live nodes in the registry.");
     }
+
+    /// <summary>The latest sample of what the store knows of each resource.</summary>
+    public IReadOnlyList<ResourceUsage> Resources => _resources;
 
     /// <summary>The latest sample of queue counts of jobs not yet final (all tenants).</summary>
     public IReadOnlyList<QueueCounts> Queues => _queues;
@@ -71,6 +72,16 @@ public sealed class StatsSampler : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Every configured resource (zero until the store knows it) and any other the store reports.</summary>
+    private IEnumerable<Measurement<long>> ObserveResources(Func<ResourceUsage?, long> value)
+    {
+        var known = _resources.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var name in _settings.Resources.Keys.Union(known.Keys, StringComparer.Ordinal))
+        {
+            yield return new Measurement<long>(value(known.GetValueOrDefault(name)), new KeyValuePair<string, object?>(EscalaMeter.TagResource, name));
         }
     }
 

@@ -1,40 +1,101 @@
 using System.CommandLine;
+using Escala.Configuration;
+using Escala.Server.Hosting;
+using Escala.Server.LoadTest.Reporting;
+using Escala.Server.LoadTest.Scenarios;
+using Spectre.Console;
 
 namespace Escala.Server.LoadTest;
 
-/// <summary><c>escala loadtest pge</c>: a user-facing load profile with SLA checks; exit code 1 when an SLA fails.</summary>
+/// <summary>
+/// <c>escala loadtest SCENARIO [--target URL]</c>: runs a scenario file (or a built-in one by name), shows live
+/// progress, prints the report and writes it as JSON and HTML. Exit codes: 0 every SLA holds, 1 an SLA failed,
+/// 2 bad scenario or arguments, 3 the target or the node could not be reached.
+/// </summary>
 internal static class LoadTestCommand
 {
     public static Command Create()
     {
-        var users = new Option<int>("--users") { Description = "Simulated users.", DefaultValueFactory = _ => 50 };
-        var duration = new Option<string>("--duration") { Description = "How long users keep submitting.", DefaultValueFactory = _ => "30s" };
-        var store = new Option<string?>("--store") { Description = "PostgreSQL connection string, or a SQLite directory. Defaults to a fresh temporary SQLite directory." };
-        var noopP99 = new Option<string>("--noop-p99") { Description = "SLA: p99 of resource-free jobs, submit to result.", DefaultValueFactory = _ => "500ms" };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var pge = new Command("pge", "Reference doc 3: llm=10, tjms=5, ocr=3, training=1 and 50 users; checks limits, completion and noop latency.")
+        var scenario = new Argument<string>("scenario") { Description = $"A scenario file (YAML or JSON), or a built-in scenario: {string.Join(", ", ScenarioLoader.BuiltIn)}." };
+        var target = new Option<string?>("--target") { Description = "A running node to drive (loopback only). Defaults to a node started in-process with the scenario's server settings." };
+        var store = new Option<string?>("--store") { Description = "Store of the in-process node: PostgreSQL connection string or SQLite directory. Defaults to a fresh temporary SQLite directory." };
+        var output = new Option<string>("--out") { Description = "Directory for SCENARIO.report.json and SCENARIO.report.html.", DefaultValueFactory = _ => "loadtest-results" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of tables." };
+        var duration = new Option<string?>("--duration") { Description = "Override the scenario's duration (e.g. 20s)." };
+        var quiet = new Option<bool>("--quiet") { Description = "No live progress." };
+        var command = new Command("loadtest", "Run a load-test scenario against Escala and check its SLAs; exit code 1 when one fails.")
         {
-            users, duration, store, noopP99, json,
+            scenario, target, store, output, json, duration, quiet,
         };
-        pge.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
-            if (!Durations.TryParse(parse.GetValue(duration), out var length) || length <= TimeSpan.Zero
-                || !Durations.TryParse(parse.GetValue(noopP99), out var p99) || parse.GetValue(users) < 1)
+            Scenario loaded;
+            Uri? url = null;
+            try
             {
-                await Console.Error.WriteLineAsync("--users must be at least 1; --duration and --noop-p99 must be durations such as 30s or 500ms.");
+                loaded = ScenarioLoader.LoadFile(parse.GetValue(scenario)!);
+                if (parse.GetValue(duration) is { } text)
+                {
+                    loaded = loaded with { Workload = loaded.Workload with { Duration = Durations.TryParse(text, out var d) && d > TimeSpan.Zero ? d : throw new ScenarioException("--duration", [$"'{text}' is not a duration such as 20s"]) } };
+                }
+
+                if (parse.GetValue(target) is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out url) || !LoopbackGuard.IsLoopback(url)))
+                {
+                    throw new ScenarioException("--target", [$"'{t}' is not a loopback URL such as http://127.0.0.1:8080"]);
+                }
+            }
+            catch (ScenarioException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
                 return 2;
             }
 
-            var report = await PgeScenario.RunAsync(new PgeOptions
+            LoadReport report;
+            try
             {
-                Users = parse.GetValue(users),
-                Duration = length,
-                Store = parse.GetValue(store),
-                NoopP99 = p99,
-            }, ct);
-            Console.WriteLine(parse.GetValue(json) ? report.ToJson() : report.ToTable());
+                var options = new LoadRunOptions { Target = url, Store = parse.GetValue(store) };
+                report = parse.GetValue(quiet)
+                    ? await LoadRunner.RunAsync(loaded, options, ct)
+                    : await new LiveProgress().RunAsync(progress => LoadRunner.RunAsync(loaded, options with { Progress = progress }, ct));
+            }
+            catch (ScenarioException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+            catch (ConfigurationException ex)
+            {
+                await Console.Error.WriteLineAsync($"{loaded.Name}: the scenario's server settings: {ex.Message}");
+                return 2;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or StoreUnavailableException)
+            {
+                await Console.Error.WriteLineAsync($"{loaded.Name}: cannot reach the node: {ex.Message}");
+                return 3;
+            }
+
+            var directory = Directory.CreateDirectory(parse.GetValue(output)!);
+            var stem = Path.Combine(directory.FullName, $"{loaded.Name}.report");
+            await File.WriteAllTextAsync(stem + ".json", report.ToJson(), ct);
+            await File.WriteAllTextAsync(stem + ".html", ReportHtml.Render(report), ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(report.ToJson());
+            }
+            else
+            {
+                var console = AnsiConsole.Console;
+                if (Console.IsOutputRedirected)
+                {
+                    console.Profile.Width = 160; // a log file has no width; 80 columns would wrap every table
+                }
+
+                ReportTable.Write(console, report);
+                Console.WriteLine($"report: {stem}.json, {stem}.html");
+            }
+
             return report.Pass ? 0 : 1;
         });
-        return new Command("loadtest", "Run a load-test scenario with SLA checks.") { pge };
+        return command;
     }
 }

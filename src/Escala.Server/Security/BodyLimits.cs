@@ -60,6 +60,11 @@ public sealed class BodyLimits(RequestDelegate next, EscalaSettings settings, Se
             return SecurityDefaults.SmallBodyBytes;
         }
 
+        if (path == "/v1/pii/scan")
+        {
+            return Escala.Workloads.Pii.PiiDefaults.MaxSyncRequestBytes; // the text's own limit is checked after parsing
+        }
+
         if (path == "/v1/jobs/batch")
         {
             return security.Options.MaxBatchBodyBytes;

@@ -37,7 +37,7 @@ public static class KeysEndpoints
         var check = KeyRequest.Validate(body.Name, tenant, body.Scopes, body.Queues, settings);
         if (check.Errors.Count > 0)
         {
-            return Problems.Validation(new Client.JobValidationException(400, "Invalid key", check.Errors));
+            return Problems.Validation(new Client.JobValidationException(Client.JobRequestFault.Invalid, "Invalid key", check.Errors));
         }
 
         var (key, text) = KeyRequest.NewKey(check, time.GetUtcNow());

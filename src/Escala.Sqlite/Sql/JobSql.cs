@@ -24,11 +24,35 @@ internal static class JobSql
         "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 
-    /// <summary>The fast path for one tenant's jobs (an external worker's key).</summary>
-    public const string LeaseNextOfTenant =
+    /// <summary>
+    /// <see cref="LeaseNext"/> narrowed to some kinds (<c>$kinds</c>: a JSON array; a node leases only kinds it has
+    /// handlers for, a worker may ask for some) and/or to one tenant (<c>$tenant</c>: an external worker's key). Each
+    /// form is its own statement text, so each keeps its own prepared plan; all walk the same index and skip the
+    /// other rows, so they cost more only while such rows wait at the head of the queue.
+    /// </summary>
+    public static string LeaseNextWhere(bool kinds, bool tenant) => (kinds, tenant) switch
+    {
+        (false, false) => LeaseNext,
+        (true, false) => LeaseNextKinds,
+        (false, true) => LeaseNextOfTenant,
+        (true, true) => LeaseNextKindsOfTenant,
+    };
+
+    private const string KindsFilter = "AND kind IN (SELECT value FROM json_each($kinds)) ";
+
+    private const string TenantFilter = "AND tenant = $tenant ";
+
+    private static readonly string LeaseNextKinds = LeaseNextFiltered(KindsFilter);
+
+    private static readonly string LeaseNextOfTenant = LeaseNextFiltered(TenantFilter);
+
+    private static readonly string LeaseNextKindsOfTenant = LeaseNextFiltered(KindsFilter + TenantFilter);
+
+    private static string LeaseNextFiltered(string filter) =>
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
         "leased_by = $holder, lease_expires_at = $expires " +
-        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 AND tenant = $tenant ORDER BY priority DESC, run_at, id LIMIT $max) " +
+        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 " + filter +
+        "ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 
     /// <summary>Leases the admitted candidates, given as a JSON array of ids.</summary>
@@ -36,6 +60,24 @@ internal static class JobSql
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
         "leased_by = $holder, lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) AND state = 1 " +
         "RETURNING " + JobRows.Columns;
+
+    /// <summary>The status columns <see cref="JobRows.ReadStatus"/> expects: never args or result.</summary>
+    public const string StatusColumns =
+        "id, state, attempt, progress, cancel_requested, max(created_at, run_at, coalesce(attempted_at, 0), coalesce(finished_at, 0))";
+
+    public const string StatusById = "SELECT " + StatusColumns + " FROM jobs WHERE tenant = $tenant AND id = $id";
+
+    public const string StatusByIds = "SELECT " + StatusColumns + " FROM jobs WHERE id IN (SELECT value FROM json_each($ids))";
+
+    /// <summary>
+    /// Running jobs past timeout plus grace. <c>$limits</c> is a JSON object queue → [timeout ms, grace ms]; other
+    /// queues use <c>$timeout</c> and <c>$grace</c>. Reads the running jobs' partial index only.
+    /// </summary>
+    public const string Overdue =
+        "SELECT " + JobRows.Columns + " FROM jobs WHERE state = 2 AND attempted_at + coalesce(timeout_ms, " +
+        "(SELECT value ->> 0 FROM json_each($limits) WHERE key = jobs.queue), $timeout) + " +
+        "coalesce((SELECT value ->> 1 FROM json_each($limits) WHERE key = jobs.queue), $grace) < $now " +
+        "ORDER BY attempted_at, id LIMIT $limit";
 
     public const string HasGovernedJobs =
         "SELECT EXISTS (SELECT 1 FROM jobs WHERE queue = $queue AND state = 1 AND resources IS NOT NULL)";

@@ -17,6 +17,9 @@ namespace Escala.Workloads.Http;
 /// Arguments: <c>url</c> (required, http or https), <c>method</c> (defaults to <c>POST</c>), <c>body</c>
 /// (any JSON, defaults to <c>{}</c>; not sent with GET or HEAD), <c>headers</c> (names to strings) and
 /// <c>timeout</c> (a duration such as <c>30s</c>; defaults to <see cref="HttpJobDefaults.Timeout"/>).
+/// Every call says who calls, so the callee can make its side effects idempotent: <c>Escala-Job-Id</c>,
+/// <c>Escala-Attempt</c> and <c>Idempotency-Key</c> (the job's idempotency key, or <c>escala-job-{id}</c>
+/// when it has none); a header of the same name in <c>headers</c> wins.
 /// </remarks>
 public sealed class HttpJobHandler : IJobHandler
 {
@@ -45,6 +48,7 @@ public sealed class HttpJobHandler : IJobHandler
     {
         var call = HttpJobRequest.Parse(context.Args);
         using var request = CreateRequest(call);
+        CallerHeaders.Add(request, context.Job);
         using var timeout = new CancellationTokenSource(call.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -51,6 +51,12 @@ public sealed class EndpointServer : IAsyncLifetime
                 received = body.RootElement.Clone(),
             });
         });
+        app.Map("/caller", (HttpRequest request) => Results.Json(new
+        {
+            jobId = request.Headers["Escala-Job-Id"].ToString(),
+            attempt = request.Headers["Escala-Attempt"].ToString(),
+            idempotencyKey = request.Headers["Idempotency-Key"].ToString(),
+        }));
         app.MapGet("/bodyless", (HttpRequest request) => Results.Json(new { method = request.Method, length = request.ContentLength }));
         app.Map("/redirect", () => Results.Redirect("/echo"));
         app.Map("/text", () => Results.Text("plain words", "text/plain"));

@@ -231,9 +231,44 @@ public sealed class HttpJobHandlerTests : IClassFixture<EndpointServer>, IDispos
         Assert.Contains(expected, ex.Message);
     }
 
-    private async Task<HttpJobResult> RunAsync(object args, CancellationToken cancellationToken = default)
+    [Fact]
+    public async Task ExecuteAsync_SendsJobIdAttemptAndIdempotencyKeyHeaders()
     {
-        var context = TestJobs.Context("http", JsonSerializer.Serialize(args, JsonSerializerOptions.Web));
+        var result = await RunAsync(new { url = _server.Url("/caller") }, attempt: 3, idempotencyKey: "order-42");
+
+        var body = result.Body!.Value;
+        Assert.Equal("42", body.GetProperty("jobId").GetString());
+        Assert.Equal("3", body.GetProperty("attempt").GetString());
+        Assert.Equal("order-42", body.GetProperty("idempotencyKey").GetString());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_JobWithoutIdempotencyKey_SendsOneStableForTheJob()
+    {
+        var first = await RunAsync(new { url = _server.Url("/caller") }, attempt: 1);
+        var second = await RunAsync(new { url = _server.Url("/caller") }, attempt: 2);
+
+        Assert.Equal("escala-job-42", first.Body!.Value.GetProperty("idempotencyKey").GetString());
+        Assert.Equal("escala-job-42", second.Body!.Value.GetProperty("idempotencyKey").GetString());
+        Assert.Equal("2", second.Body!.Value.GetProperty("attempt").GetString());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_HeaderInArgs_WinsOverTheCallerHeader()
+    {
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "mine" };
+
+        var result = await RunAsync(new { url = _server.Url("/caller"), headers }, attempt: 1, idempotencyKey: "job-key");
+
+        Assert.Equal("mine", result.Body!.Value.GetProperty("idempotencyKey").GetString());
+    }
+
+    private Task<HttpJobResult> RunAsync(object args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, attempt: 1, idempotencyKey: null, cancellationToken);
+
+    private async Task<HttpJobResult> RunAsync(object args, int attempt, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var context = TestJobs.Context("http", JsonSerializer.Serialize(args, JsonSerializerOptions.Web), attempt, idempotencyKey);
         var result = await _sut.ExecuteAsync(context, cancellationToken);
         return Assert.IsType<HttpJobResult>(result);
     }

@@ -1,0 +1,159 @@
+using Escala.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Escala.Dashboard.Tests;
+
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(DashboardFixture fixture) : PageTest(fixture)
+{
+    private static ILocator Test(IPage page, string id) => page.GetByTestId(id);
+
+    [Fact]
+    public Task Overview_Loads_ShowsChartsQueuesAndTheLeaderNode() => RunAsync(async page =>
+    {
+        await Node.SubmitAsync(new { kind = "noop", queue = "work" });
+
+        await page.GotoAsync("/");
+
+        await Expect(Test(page, "view-overview")).ToBeVisibleAsync();
+        await Expect(Test(page, "chart-throughput").Locator("svg path")).Not.ToHaveCountAsync(0);
+        await Expect(Test(page, "chart-latency")).ToBeVisibleAsync();
+        await Expect(Test(page, "depth-work")).ToBeVisibleAsync();
+        await Expect(Test(page, "depth-mail")).ToBeVisibleAsync();
+        await Expect(Test(page, "nodes")).ToContainTextAsync("dash-test");
+        await Expect(Test(page, "leader")).ToBeVisibleAsync();
+        await Expect(Test(page, "live")).ToHaveTextAsync("live");
+    }, screenshotOnSuccess: true);
+
+    [Fact]
+    public Task SubmittedJob_AppearsInTheList_AndItsDetailWatchesItFinish() => RunAsync(async page =>
+    {
+        await page.GotoAsync("/#/jobs?queue=work");
+        var id = await Node.SubmitAsync(new { kind = "gate", queue = "work", idempotencyKey = "order-" + Guid.NewGuid().ToString("N")[..8] });
+
+        var row = Test(page, $"job-{id}");
+        await Expect(row).ToBeVisibleAsync();
+        await row.ClickAsync();
+
+        await Expect(Test(page, "job-title")).ToContainTextAsync($"Job #{id}");
+        await Node.Gate.Started(id).WaitAsync(TimeSpan.FromSeconds(30));
+        await Expect(Test(page, "job-title").GetByTestId("state")).ToHaveTextAsync("running");
+        await Expect(Test(page, "progress")).ToContainTextAsync("50%");
+        await Expect(Test(page, "stream")).ToHaveTextAsync("streaming");
+
+        Node.Gate.Open(id);
+
+        await Expect(Test(page, "job-title").GetByTestId("state")).ToHaveTextAsync("completed");
+        await Expect(Test(page, "result")).ToContainTextAsync("\"opened\": true");
+        await Expect(Test(page, "events")).ToContainTextAsync("done");
+    }, screenshotOnSuccess: true);
+
+    [Fact]
+    public Task SearchByIdempotencyKey_FindsTheJob() => RunAsync(async page =>
+    {
+        var key = "invoice-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await Node.SubmitAsync(new { kind = "noop", queue = "work", idempotencyKey = key });
+        await Node.SubmitAsync(new { kind = "noop", queue = "work" });
+
+        await page.GotoAsync("/#/jobs");
+        await Test(page, "search").FillAsync(key);
+        await Test(page, "search").PressAsync("Enter");
+
+        await Expect(Test(page, "jobs").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(Test(page, $"job-{id}")).ToContainTextAsync(key);
+    });
+
+    [Fact]
+    public Task DeadJob_RetriedFromTheDeadView_RunsAgainAndCompletes() => RunAsync(async page =>
+    {
+        var id = await Node.SubmitAsync(new { kind = "fail", queue = "work", maxAttempts = 1, args = new { failures = 1 } });
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "dead", $"job {id} dead");
+
+        await page.GotoAsync("/#/dead");
+        var row = Test(page, $"dead-{id}");
+        await Expect(row).ToContainTextAsync("dependency answered 503");
+        await Test(page, $"retry-{id}").ClickAsync();
+
+        await Expect(row).ToHaveCountAsync(0);
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "completed", $"job {id} completed after the retry");
+    });
+
+    [Fact]
+    public Task DeadJobs_SelectedAndDiscarded_AreGone() => RunAsync(async page =>
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 2; i++)
+        {
+            ids.Add(await Node.SubmitAsync(new { kind = "fail", queue = "work", maxAttempts = 1, args = new { failures = 5 } }));
+        }
+
+        foreach (var id in ids)
+        {
+            await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "dead", $"job {id} dead");
+        }
+
+        await page.GotoAsync("/#/dead?queue=work");
+        foreach (var id in ids)
+        {
+            await Test(page, $"select-{id}").CheckAsync();
+        }
+
+        await Test(page, "discard-selected").ClickAsync();
+
+        foreach (var id in ids)
+        {
+            await Expect(Test(page, $"dead-{id}")).ToHaveCountAsync(0);
+            using var response = await Node.Http.GetAsync($"/v1/jobs/{id}");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        }
+    });
+
+    [Fact]
+    public Task Queue_PausedAndResumedFromTheQueuesView_HoldsThenRunsItsJobs() => RunAsync(async page =>
+    {
+        await page.GotoAsync("/#/queues");
+        var queue = Test(page, "queue-mail");
+        await queue.GetByTestId("pause").ClickAsync();
+        await Expect(queue.GetByTestId("queue-status")).ToHaveTextAsync("paused");
+        Assert.True(await IsPausedAsync("mail"));
+
+        var id = await Node.SubmitAsync(new { kind = "noop", queue = "mail" });
+        Assert.Equal("available", (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString());
+
+        await queue.GetByTestId("resume").ClickAsync();
+        await Expect(queue.GetByTestId("queue-status")).ToHaveTextAsync("running");
+        Assert.False(await IsPausedAsync("mail"));
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "completed", $"job {id} completed after resume");
+    });
+
+    [Fact]
+    public Task Breaker_FailingJobsOpenIt_TheResourcesViewShowsItOpen() => RunAsync(async page =>
+    {
+        await page.GotoAsync("/#/resources");
+        var resource = Test(page, "resource-flakyapi");
+        await Expect(resource.GetByTestId("breaker")).ToHaveTextAsync("breaker closed");
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Node.SubmitAsync(new { kind = "fail", queue = "flaky", resources = new[] { "flakyapi" }, maxAttempts = 3, args = new { failures = 3 } });
+        }
+
+        await Expect(resource.GetByTestId("breaker")).ToHaveTextAsync("breaker open");
+        await Expect(resource.GetByTestId("breaker-history")).ToContainTextAsync("open");
+        var metrics = (await Node.Http.GetStringAsync("/metrics")).Split('\n');
+        Assert.Contains("escala_breaker_status{resource=\"flakyapi\",state=\"open\"} 1", metrics);
+        Assert.Contains("escala_breaker_status{resource=\"flakyapi\",state=\"closed\"} 0", metrics);
+        Assert.Contains("escala_breaker_transitions_total{resource=\"flakyapi\",to=\"open\"} 1", metrics);
+
+        var held = await Node.SubmitAsync(new { kind = "fail", queue = "flaky", resources = new[] { "flakyapi" }, args = new { failures = 0 } });
+        await Expect(resource.GetByTestId("waiting-reason")).ToContainTextAsync("breaker open");
+        Assert.Equal("available", (await Node.GetJsonAsync($"/v1/jobs/{held}")).GetProperty("state").GetString());
+    }, screenshotOnSuccess: true);
+
+    private async Task<bool> IsPausedAsync(string name)
+    {
+        var queues = (await Node.GetJsonAsync("/v1/queues")).GetProperty("queues");
+        return queues.EnumerateArray().Single(q => q.GetProperty("name").GetString() == name).GetProperty("paused").GetBoolean();
+    }
+}
