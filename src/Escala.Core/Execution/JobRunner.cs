@@ -147,6 +147,9 @@ internal sealed class JobRunner
             activity?.SetStatus(ActivityStatusCode.Error, failed.Error.Kind);
         }
 
+        // Logged here, inside the attempt's scope and trace; metrics and breakers once the store applied it.
+        _lifecycle.LogOutcome(job, outcome);
+
         Finish(run, outcome, failure);
     }
 

@@ -43,7 +43,7 @@ public sealed class LoadTestRunTests
 
         var (exit, report) = await RunAsync(Closed, node, output);
 
-        Assert.Equal(0, exit);
+        Assert.True(exit == 0, $"exit {exit}: {Failures(report)}");
         Assert.True(report.GetProperty("pass").GetBoolean());
         var ops = report.GetProperty("operations").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
         Assert.Equal(["ask", "bulk", "follow", "pii", "poll", "worker:ext"], ops.Keys.Order(StringComparer.Ordinal));
@@ -141,6 +141,13 @@ public sealed class LoadTestRunTests
 
         Assert.Equal(2, exit);
     }
+
+    /// <summary>The failed SLA checks and every operation's error reasons, for a failure message.</summary>
+    private static string Failures(JsonElement report) =>
+        string.Join("; ", report.GetProperty("sla").EnumerateArray().Where(s => !s.GetProperty("pass").GetBoolean())
+            .Select(s => $"{s.GetProperty("name")}: {s.GetProperty("measured")}"))
+        + " | " + string.Join("; ", report.GetProperty("operations").EnumerateArray()
+            .Select(o => $"{o.GetProperty("name")}: {o.GetProperty("errorReasons")}"));
 
     private static async Task<(int Exit, JsonElement Report)> RunAsync(string scenario, TestNode node, TempDirectory output)
     {
