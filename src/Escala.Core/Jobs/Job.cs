@@ -66,6 +66,9 @@ public sealed record Job
     public string? Traceparent { get; init; }
 
     public LeaseRef Lease => new(Id, LeaseToken ?? string.Empty);
+
+    /// <summary>Completed from the result cache: a job completed without any attempt can only have come from there.</summary>
+    public bool Cached => State == JobState.Completed && Attempt == 0;
 }
 
 /// <summary>Names one lease of one job: stores apply a change only while the job is still running under this token.</summary>
