@@ -36,7 +36,8 @@ public sealed class WorkersProtocolTests : NodeTest
         Assert.Equal(id, EscalaApi.Id(leased));
         Assert.Equal("3s", leased.GetProperty("timeout").GetString());
         Assert.Equal("scan-7", leased.GetProperty("idempotencyKey").GetString());
-        Assert.Equal(JsonValueKind.Null, leased.GetProperty("traceparent").ValueKind);
+        // The submit's W3C trace context, stored with the job (the node traces every request).
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", leased.GetProperty("traceparent").GetString());
         var started = (await Api.GetJobAsync(id)).GetProperty("attemptedAt").GetDateTimeOffset();
         var deadline = leased.GetProperty("deadline").GetDateTimeOffset();
         var hardDeadline = leased.GetProperty("hardDeadline").GetDateTimeOffset();
