@@ -29,6 +29,7 @@ public static class EscalaServiceCollectionExtensions
         services.AddSingleton<AttemptLifecycle>();
         services.AddSingleton(sp => new Caching.ResultCache(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<WorkerKinds>();
         services.AddSingleton<JobClient>();
         services.AddSingleton<ResourceGovernor>();
         services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));

@@ -78,6 +78,7 @@ public sealed partial class PostgresJobStore
         var tokens = new long?[n];
         var cacheKey = new string?[n];
         var cachedResult = new string?[n];
+        var traceparent = new string?[n];
         var available = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < n; k++)
         {
@@ -100,6 +101,7 @@ public sealed partial class PostgresJobStore
             tokens[k] = job.Tokens;
             cacheKey[k] = job.CacheKey;
             cachedResult[k] = job.CachedResult;
+            traceparent[k] = job.Traceparent;
             if (initial == JobState.Available)
             {
                 available.Add(job.Queue);
@@ -116,17 +118,17 @@ public sealed partial class PostgresJobStore
                 SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
-                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @tokens::bigint[],
-                            @cache_key::text[], @cached::text[])
-                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff, tokens,
-                          cache_key, cached)
+                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @traceparent::text[],
+                            @tokens::bigint[], @cache_key::text[], @cached::text[])
+                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff,
+                          traceparent, tokens, cache_key, cached)
             ),
             ins AS (
                 INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
-                                           idempotency_key, resources, timeout, backoff, tokens, cache_key, result, finished_at)
+                                           idempotency_key, resources, timeout, backoff, traceparent, tokens, cache_key, result, finished_at)
                 SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
-                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, tokens,
-                       cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END
+                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, traceparent,
+                       tokens, cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id
@@ -153,6 +155,7 @@ public sealed partial class PostgresJobStore
                 new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = tokens },
                 new NpgsqlParameter("cache_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cacheKey },
                 new NpgsqlParameter("cached", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cachedResult },
+                new NpgsqlParameter("traceparent", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = traceparent },
             },
         };
         batch.BatchCommands.Add(insert);

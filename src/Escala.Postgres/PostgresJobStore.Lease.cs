@@ -33,7 +33,7 @@ public sealed partial class PostgresJobStore
             ),
             picked AS (
                 SELECT id FROM {Schema}.jobs
-                WHERE queue = @queue AND state = 1
+                WHERE queue = @queue AND state = 1{TenantFilter(request)}
                   AND NOT EXISTS (SELECT 1 FROM {Schema}.queues WHERE name = @queue AND paused)
                   AND (cardinality(resources) = 0 OR NOT resources && (SELECT names FROM paused)){KindsFilter(request)}
                 ORDER BY priority DESC, run_at, id
@@ -232,7 +232,7 @@ public sealed partial class PostgresJobStore
             await using var cmd = new NpgsqlCommand(
                 $"""
                 SELECT id, tenant, resources, priority, run_at, tokens FROM {Schema}.jobs
-                WHERE queue = @queue AND state = 1
+                WHERE queue = @queue AND state = 1{TenantFilter(request)}
                   AND (cardinality(resources) = 0 OR NOT resources && @blocked)
                   AND NOT (tenant = ANY(@tenants))
                   AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id))){KindsFilter(request)}
@@ -245,6 +245,11 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("queue", request.Queue);
             cmd.Parameters.AddWithValue("blocked", blocked);
             cmd.Parameters.AddWithValue("tenants", blockedTenants);
+            if (request.Tenant is not null)
+            {
+                cmd.Parameters.AddWithValue("tenant", request.Tenant);
+            }
+
             cmd.Parameters.AddWithValue("first", after is null);
             cmd.Parameters.AddWithValue("p", after?.Priority ?? 0);
             cmd.Parameters.AddWithValue("r", after?.RunAt ?? DateTimeOffset.UnixEpoch);
@@ -293,10 +298,18 @@ public sealed partial class PostgresJobStore
         RETURNING {JobReader.Qualified("j")}
         """;
 
+    /// <summary>The candidates' tenant filter: none for the engine's own leases, one tenant for an external worker's key.</summary>
+    private static string TenantFilter(LeaseRequest request) => request.Tenant is null ? "" : " AND tenant = @tenant";
+
     private static void AddLeaseParameters(NpgsqlParameterCollection parameters, LeaseRequest request)
     {
         var now = Instants.ToDb(request.Now);
         parameters.AddWithValue("queue", request.Queue);
+        if (request.Tenant is not null)
+        {
+            parameters.AddWithValue("tenant", request.Tenant);
+        }
+
         parameters.AddWithValue("holder", request.Holder);
         parameters.AddWithValue("now", now);
         parameters.AddWithValue("expires", Instants.ToDb(now + request.LeaseFor));

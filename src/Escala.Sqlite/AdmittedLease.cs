@@ -91,6 +91,12 @@ internal static class AdmittedLease
             command.Set("$kinds", StoreJson.Array(kinds));
         }
 
+        if (request.Tenant is { } onlyTenant)
+        {
+            sql.Append(" AND tenant = $only_tenant");
+            command.Set("$only_tenant", onlyTenant);
+        }
+
         var n = 0;
         foreach (var resource in planner.BlockedResources)
         {

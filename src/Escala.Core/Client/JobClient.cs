@@ -24,6 +24,8 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobWatch
     /// <summary>Validates every request first; on any error nothing is inserted. Field paths start with <paramref name="fieldPrefix"/> (e.g. <c>jobs</c>).</summary>
     public async Task<IReadOnlyList<InsertResult>> SubmitManyAsync(string tenant, IReadOnlyList<JobRequest> requests, string fieldPrefix, CancellationToken ct)
     {
+        using var activity = EscalaTracing.Source.StartActivity("jobs submit");
+        activity?.SetTag("escala.jobs", requests.Count);
         var now = time.GetUtcNow();
         var jobs = _validator.Validate(tenant, requests, fieldPrefix, now);
         if (cache is not null)

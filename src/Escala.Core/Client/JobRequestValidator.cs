@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Escala.Configuration;
 using Escala.Jobs;
+using Escala.Telemetry;
 
 namespace Escala.Client;
 
@@ -167,6 +168,7 @@ public sealed class JobRequestValidator(EscalaSettings settings)
             Tokens = request.Tokens ?? (argsValid ? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models) : null),
             CacheTtl = cacheTtl,
             CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
+            Traceparent = EscalaTracing.CurrentTraceparent(),
         };
     }
 

@@ -34,6 +34,9 @@ public sealed record NewJob
     public JobState InitialState(DateTimeOffset now) =>
         CachedResult is not null ? JobState.Completed : RunAt > now ? JobState.Scheduled : JobState.Available;
 
+    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit, so the job's execution joins its trace.</summary>
+    public string? Traceparent { get; init; }
+
     /// <summary>
     /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
     /// durations as it keeps them (rounded to its precision), so the job it returns is the job it holds.
@@ -56,5 +59,6 @@ public sealed record NewJob
         Backoff = backoff,
         Result = CachedResult,
         FinishedAt = CachedResult is null ? null : createdAt,
+        Traceparent = Traceparent,
     };
 }
