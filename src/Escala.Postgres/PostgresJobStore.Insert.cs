@@ -75,10 +75,10 @@ public sealed partial class PostgresJobStore
         var resources = new string[n];
         var timeout = new TimeSpan?[n];
         var backoff = new TimeSpan?[n];
+        var traceparent = new string?[n];
         var tokens = new long?[n];
         var cacheKey = new string?[n];
         var cachedResult = new string?[n];
-        var traceparent = new string?[n];
         var available = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < n; k++)
         {
@@ -98,10 +98,10 @@ public sealed partial class PostgresJobStore
             resources[k] = string.Join(ResourceSeparator, job.Resources);
             timeout[k] = job.Timeout;
             backoff[k] = job.Backoff;
+            traceparent[k] = job.Traceparent;
             tokens[k] = job.Tokens;
             cacheKey[k] = job.CacheKey;
             cachedResult[k] = job.CachedResult;
-            traceparent[k] = job.Traceparent;
             if (initial == JobState.Available)
             {
                 available.Add(job.Queue);
@@ -118,17 +118,17 @@ public sealed partial class PostgresJobStore
                 SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
-                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @traceparent::text[],
-                            @tokens::bigint[], @cache_key::text[], @cached::text[])
-                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff,
-                          traceparent, tokens, cache_key, cached)
+                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @tokens::bigint[],
+                            @cache_key::text[], @cached::text[], @traceparent::text[])
+                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff, tokens,
+                          cache_key, cached, traceparent)
             ),
             ins AS (
                 INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
-                                           idempotency_key, resources, timeout, backoff, traceparent, tokens, cache_key, result, finished_at)
+                                           idempotency_key, resources, timeout, backoff, tokens, cache_key, result, finished_at, traceparent)
                 SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
-                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, traceparent,
-                       tokens, cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END
+                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, tokens,
+                       cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END, traceparent
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id
@@ -152,10 +152,10 @@ public sealed partial class PostgresJobStore
                 new NpgsqlParameter("resources", resources),
                 new NpgsqlParameter("timeout", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = timeout },
                 new NpgsqlParameter("backoff", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = backoff },
+                new NpgsqlParameter("traceparent", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = traceparent },
                 new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = tokens },
                 new NpgsqlParameter("cache_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cacheKey },
                 new NpgsqlParameter("cached", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cachedResult },
-                new NpgsqlParameter("traceparent", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = traceparent },
             },
         };
         batch.BatchCommands.Add(insert);

@@ -165,10 +165,10 @@ public sealed class JobRequestValidator(EscalaSettings settings)
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
+            Traceparent = EscalaTracing.CurrentTraceparent(),
             Tokens = request.Tokens ?? (argsValid ? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models) : null),
             CacheTtl = cacheTtl,
             CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
-            Traceparent = EscalaTracing.CurrentTraceparent(),
         };
     }
 

@@ -18,6 +18,8 @@ public sealed record NewJob
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
 
+    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit, so the job's execution joins its trace.</summary>
+    public string? Traceparent { get; init; }
     /// <summary>Tokens the job is expected to use: reserved at admission on each of its resources with a token budget; null for none.</summary>
     public long? Tokens { get; init; }
 
@@ -33,9 +35,6 @@ public sealed record NewJob
     /// <summary>The state a store gives this job when it inserts it at <paramref name="now"/>.</summary>
     public JobState InitialState(DateTimeOffset now) =>
         CachedResult is not null ? JobState.Completed : RunAt > now ? JobState.Scheduled : JobState.Available;
-
-    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit, so the job's execution joins its trace.</summary>
-    public string? Traceparent { get; init; }
 
     /// <summary>
     /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
@@ -57,8 +56,8 @@ public sealed record NewJob
         Resources = Resources,
         Timeout = timeout,
         Backoff = backoff,
+        Traceparent = Traceparent,
         Result = CachedResult,
         FinishedAt = CachedResult is null ? null : createdAt,
-        Traceparent = Traceparent,
     };
 }

@@ -17,7 +17,7 @@ internal static class InsertRows
     /// <summary>Rows per multi-row statement: measured fastest here (8 rows ≈ 2.2× the rate of single-row statements).</summary>
     public const int ChunkRows = 8;
 
-    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms, traceparent, tokens, cache_key, result, finished_at)";
+    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms, tokens, cache_key, result, finished_at, traceparent)";
     private const int ParametersPerRow = 18;
     private static readonly string SingleSql = Statement(1) + " ON CONFLICT DO NOTHING RETURNING id";
     private static readonly string ChunkSql = Statement(ChunkRows) + " RETURNING id";
@@ -157,11 +157,11 @@ internal static class InsertRows
         parameters[at + 10].Value = (object?)ResourceText.Format(job.Resources) ?? DBNull.Value;
         parameters[at + 11].Value = job.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : DBNull.Value;
         parameters[at + 12].Value = job.Backoff is { } backoff ? (long)backoff.TotalMilliseconds : DBNull.Value;
-        parameters[at + 13].Value = (object?)job.Traceparent ?? DBNull.Value;
-        parameters[at + 14].Value = job.Tokens is { } tokens ? tokens : DBNull.Value;
-        parameters[at + 15].Value = (object?)job.CacheKey ?? DBNull.Value;
-        parameters[at + 16].Value = (object?)job.CachedResult ?? DBNull.Value;
-        parameters[at + 17].Value = job.CachedResult is null ? DBNull.Value : nowMs;
+        parameters[at + 13].Value = job.Tokens is { } tokens ? tokens : DBNull.Value;
+        parameters[at + 14].Value = (object?)job.CacheKey ?? DBNull.Value;
+        parameters[at + 15].Value = (object?)job.CachedResult ?? DBNull.Value;
+        parameters[at + 16].Value = job.CachedResult is null ? DBNull.Value : nowMs;
+        parameters[at + 17].Value = (object?)job.Traceparent ?? DBNull.Value;
         return command;
     }
 
