@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
@@ -31,9 +32,9 @@ public static class EventsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, JobClient client, JobWatcher watcher, TimeProvider time, IJobStore store,
-        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
+        EscalaSettings settings, ResourceGovernor governor, WorkerKinds kinds, long id, string? maxDuration, CancellationToken ct)
     {
-        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
+        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, kinds, time.GetUtcNow(), ct);
 
         var limit = MaxDuration;
         if (maxDuration is not null && (!Durations.TryParse(maxDuration, out limit) || limit <= TimeSpan.Zero))
@@ -44,8 +45,9 @@ public static class EventsEndpoint
 
         limit = limit > MaxDuration ? MaxDuration : limit;
         var tenant = http.Tenant();
-        var job = await client.GetAsync(tenant, id, ct);
+        // The status first, then the job: the job is never older than the status the loop starts from.
         var status = await watcher.GetAsync(tenant, id, ct);
+        var job = await client.GetAsync(tenant, id, ct);
         if (job is null || status is null)
         {
             await Problems.NotFound($"Job {id}").ExecuteAsync(http);
@@ -60,13 +62,14 @@ public static class EventsEndpoint
         var lastBeat = time.GetUtcNow();
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
-        // A job already final gets its one event as "done": every stream ends with done or timeout.
-        if (status.State.IsFinal() && !job.State.IsFinal())
+        await SendAsync(response, "state", job, waiting, ct);
+        if (job.State.IsFinal())
         {
-            job = await client.GetAsync(tenant, id, ct) ?? job; // finished between the two reads above
+            // Finished before (or while) the stream opened: it still ends with its done event.
+            await SendAsync(response, "done", job, null, ct);
+            return;
         }
 
-        await SendAsync(response, status.State.IsFinal() ? "done" : "state", job, waiting, ct);
         var tokens = new TokenEvents();
         if (tokens.Next(status.Progress) is { } sofar)
         {

@@ -133,7 +133,7 @@ public sealed class WorkersProtocolTests : NodeTest
     }
 
     [Fact]
-    public async Task Fail_LongRetryAfter_IsCappedAtOneHour()
+    public async Task Fail_RetryAfterLongerThanAnHour_IsCappedAtOneHour()
     {
         var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 3 });
         var leased = Assert.Single(await LeaseAsync());
@@ -252,6 +252,36 @@ public sealed class WorkersProtocolTests : NodeTest
         var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith("escala_jobs_completed_total{", StringComparison.Ordinal)
             && l.Contains("queue=\"ext\"", StringComparison.Ordinal) && l.Contains("kind=\"ocr\"", StringComparison.Ordinal));
         Assert.Equal(1, double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Job_OfAKindNoWorkerLeases_SaysWhyItWaits_UntilAWorkerAsksForIt()
+    {
+        var first = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+        var second = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+
+        Assert.Equal("waiting: no worker has leased kind scan from queue ext", (await Api.GetJobAsync(second)).GetProperty("waitingReason").GetString());
+
+        var leased = Assert.Single(await LeaseAsync(kinds: ["scan"]));
+        var waiting = EscalaApi.Id(leased) == first ? second : first;
+
+        var job = await Api.GetJobAsync(waiting);
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("waitingReason").ValueKind);
+    }
+
+    [Fact]
+    public async Task Job_OfAKindWithoutAHandlerOnTheNode_IsNotRunAndSaysWhy()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "no-such-handler", queue = "fast" });
+        var done = await Api.SubmitAsync(new { kind = "noop", queue = "fast" });
+        await Api.WaitForStateAsync(EscalaApi.Id(done), "completed");
+
+        var job = await Api.GetJobAsync(id);
+
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(0, job.GetProperty("attempt").GetInt32());
+        Assert.Equal("waiting: no worker has leased kind no-such-handler from queue fast", job.GetProperty("waitingReason").GetString());
     }
 
     private async Task<List<JsonElement>> LeaseAsync(string[]? kinds = null, string wait = "5s")
