@@ -134,24 +134,6 @@ public sealed class MultiNodeTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Leader_ExpiredLease_IsTakenOverAndResignFreesIt()
-    {
-        var ttl = TimeSpan.FromSeconds(10);
-
-        Assert.True(await _a.TryLeadAsync("a", ttl, Jobs.Now, CancellationToken.None));
-        Assert.False(await _b.TryLeadAsync("b", ttl, Jobs.Now.AddSeconds(5), CancellationToken.None));
-        Assert.True(await _a.TryLeadAsync("a", ttl, Jobs.Now.AddSeconds(5), CancellationToken.None));
-        Assert.False(await _b.TryLeadAsync("b", ttl, Jobs.Now.AddSeconds(14), CancellationToken.None));
-        Assert.True(await _b.TryLeadAsync("b", ttl, Jobs.Now.AddSeconds(15), CancellationToken.None));
-        Assert.False(await _a.TryLeadAsync("a", ttl, Jobs.Now.AddSeconds(16), CancellationToken.None));
-
-        await _a.ResignAsync("a", CancellationToken.None);
-        Assert.False(await _a.TryLeadAsync("a", ttl, Jobs.Now.AddSeconds(17), CancellationToken.None));
-        await _b.ResignAsync("b", CancellationToken.None);
-        Assert.True(await _a.TryLeadAsync("a", ttl, Jobs.Now.AddSeconds(17), CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Migrate_ThreeNodesAtOnce_AppliesEachScriptOnce()
     {
         var fresh = await _scope.NewDatabaseAsync();

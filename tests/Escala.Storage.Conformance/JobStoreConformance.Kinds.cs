@@ -51,4 +51,28 @@ public abstract partial class JobStoreConformance
 
         Assert.Equal(2, (await LeaseAsync(max: 10)).Count);
     }
+
+    private IWorkerKindsStore WorkerKinds => Assert.IsAssignableFrom<IWorkerKindsStore>(Store);
+
+    [Fact]
+    public async Task IsKindServed_RecordedKindsWithinTheWindow_OnlyThoseQueuesAndKinds()
+    {
+        await WorkerKinds.RecordKindsAsync("ocr", ["scan", "read"], T0, Ct);
+        await WorkerKinds.RecordKindsAsync("ocr", ["scan"], T0.AddMinutes(-10), Ct);
+
+        Assert.True(await WorkerKinds.IsKindServedAsync("ocr", "scan", T0.AddMinutes(-1), Ct));
+        Assert.True(await WorkerKinds.IsKindServedAsync("ocr", "read", T0, Ct));
+        Assert.False(await WorkerKinds.IsKindServedAsync("ocr", "scan", T0.AddSeconds(1), Ct));
+        Assert.False(await WorkerKinds.IsKindServedAsync("ocr", "other", T0.AddMinutes(-1), Ct));
+        Assert.False(await WorkerKinds.IsKindServedAsync("mail", "scan", T0.AddMinutes(-1), Ct));
+    }
+
+    [Fact]
+    public async Task IsKindServed_WorkerTakingEveryKind_ServesAnyKindOfItsQueue()
+    {
+        await WorkerKinds.RecordKindsAsync("ocr", null, T0, Ct);
+
+        Assert.True(await WorkerKinds.IsKindServedAsync("ocr", "anything", T0, Ct));
+        Assert.False(await WorkerKinds.IsKindServedAsync("mail", "anything", T0, Ct));
+    }
 }

@@ -11,7 +11,7 @@ namespace Escala.Client;
 /// </summary>
 public static class IdempotencyConflicts
 {
-    /// <summary>Throws a 409 naming every entry whose key exists with another body.</summary>
+    /// <summary>Throws a <see cref="JobRequestFault.Conflict"/> (HTTP 409) naming every entry whose key exists with another body.</summary>
     public static void ThrowIfAny(IReadOnlyList<NewJob> jobs, IReadOnlyList<InsertResult> results, string fieldPrefix)
     {
         ArgumentNullException.ThrowIfNull(jobs);

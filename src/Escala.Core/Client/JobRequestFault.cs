@@ -1,6 +1,6 @@
 namespace Escala.Client;
 
-/// <summary>What sort of fault a refused request has; the host maps it to its protocol (HTTP: 400, 413, 422).</summary>
+/// <summary>What sort of fault a refused request has; the host maps it to its protocol (HTTP: 400, 413, 422, 409).</summary>
 public enum JobRequestFault
 {
     /// <summary>A value is malformed or out of range.</summary>
@@ -12,6 +12,6 @@ public enum JobRequestFault
     /// <summary>Names a queue or resource that is not configured.</summary>
     UnknownReference,
 
-    /// <summary>An idempotency key already names a job with a different body.</summary>
+    /// <summary>Conflicts with what is stored: an idempotency key reused with another body.</summary>
     Conflict,
 }

@@ -34,7 +34,7 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
     private bool _started;
 
     public EscalaWorker(EscalaSettings settings, IJobStore store, HandlerRegistry handlers, ResourceGovernor governor, JobClient client,
-        AttemptLifecycle lifecycle, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
+        AttemptLifecycle lifecycle, WorkerKinds workerKinds, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
     {
         _settings = settings;
         _store = store;
@@ -52,7 +52,7 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
         {
             foreach (var queue in settings.Queues.Values.Where(q => !q.External).OrderBy(q => q.Name, StringComparer.Ordinal))
             {
-                _producers.Add(new QueueProducer(queue, kinds, store, _runner, governor, settings, metrics, time, logger));
+                _producers.Add(new QueueProducer(queue, kinds, workerKinds, store, _runner, governor, settings, metrics, time, logger));
             }
         }
     }

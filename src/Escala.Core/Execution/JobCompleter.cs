@@ -79,7 +79,7 @@ internal sealed class JobCompleter
                     if (applied[i])
                     {
                         var attempt = attempts[i];
-                        _lifecycle.Applied(attempt.Job, attempt.Outcome, attempt.Failure, attempt.Elapsed);
+                        _lifecycle.Applied(attempt.Job, attempt.Outcome, attempt.Failure, attempt.Elapsed, logged: true);
                     }
                 }
 

@@ -23,14 +23,16 @@ internal sealed class QueueProducer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<string> _kinds;
+    private readonly WorkerKinds _workerKinds;
     private int _running;
 
     /// <param name="kinds">The kinds this node has handlers for: the only ones it leases.</param>
-    public QueueProducer(QueueSettings queue, IReadOnlyList<string> kinds, IJobStore store, JobRunner runner, ResourceGovernor governor,
+    public QueueProducer(QueueSettings queue, IReadOnlyList<string> kinds, WorkerKinds workerKinds, IJobStore store, JobRunner runner, ResourceGovernor governor,
         EscalaSettings settings, EscalaMetrics metrics, TimeProvider time, ILogger logger)
     {
         Queue = queue;
         _kinds = kinds;
+        _workerKinds = workerKinds;
         _store = store;
         _runner = runner;
         _governor = governor;
@@ -104,6 +106,7 @@ internal sealed class QueueProducer
             }
 
             var max = Math.Min(free, Queue.FetchBatch);
+            _workerKinds.Seen(Queue.Name, _kinds);
             var now = _time.GetUtcNow();
             var jobs = await _store.LeaseAsync(new LeaseRequest
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
@@ -31,9 +32,9 @@ public static class EventsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, JobClient client, JobWatcher watcher, TimeProvider time, IJobStore store,
-        EscalaSettings settings, ResourceGovernor governor, long id, string? maxDuration, CancellationToken ct)
+        EscalaSettings settings, ResourceGovernor governor, WorkerKinds kinds, long id, string? maxDuration, CancellationToken ct)
     {
-        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, time.GetUtcNow(), ct);
+        Task<string?> Waiting(Job of) => ResourceWaiting.ForJobAsync(of, store, settings, governor, kinds, time.GetUtcNow(), ct);
 
         var limit = MaxDuration;
         if (maxDuration is not null && (!Durations.TryParse(maxDuration, out limit) || limit <= TimeSpan.Zero))
@@ -44,8 +45,9 @@ public static class EventsEndpoint
 
         limit = limit > MaxDuration ? MaxDuration : limit;
         var tenant = http.Tenant();
-        var job = await client.GetAsync(tenant, id, ct);
+        // The status first, then the job: the job is never older than the status the loop starts from.
         var status = await watcher.GetAsync(tenant, id, ct);
+        var job = await client.GetAsync(tenant, id, ct);
         if (job is null || status is null)
         {
             await Problems.NotFound($"Job {id}").ExecuteAsync(http);
@@ -61,6 +63,13 @@ public static class EventsEndpoint
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
         await SendAsync(response, "state", job, waiting, ct);
+        if (job.State.IsFinal())
+        {
+            // Finished before (or while) the stream opened: it still ends with its done event.
+            await SendAsync(response, "done", job, null, ct);
+            return;
+        }
+
         var tokens = new TokenEvents();
         if (tokens.Next(status.Progress) is { } sofar)
         {

@@ -1,5 +1,6 @@
 using Escala.Client;
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
@@ -58,7 +59,7 @@ public static class JobsEndpoints
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, JobClient client, JobWatcher watcher, EscalaSettings settings, IJobStore store,
-        ResourceGovernor governor, TimeProvider time, long id, string? wait, CancellationToken ct)
+        ResourceGovernor governor, WorkerKinds kinds, TimeProvider time, long id, string? wait, CancellationToken ct)
     {
         var waitFor = ParseWait(wait, settings);
         var job = waitFor > TimeSpan.Zero
@@ -69,7 +70,7 @@ public static class JobsEndpoints
             return Problems.NotFound($"Job {id}");
         }
 
-        var reason = await ResourceWaiting.ForJobAsync(job, store, settings, governor, time.GetUtcNow(), ct);
+        var reason = await ResourceWaiting.ForJobAsync(job, store, settings, governor, kinds, time.GetUtcNow(), ct);
         return Results.Ok(JobDto.From(job) with { WaitingReason = reason });
     }
 

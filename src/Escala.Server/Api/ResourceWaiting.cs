@@ -1,4 +1,5 @@
 using Escala.Configuration;
+using Escala.Execution;
 using Escala.Governance;
 using Escala.Jobs;
 using Escala.Storage;
@@ -36,11 +37,17 @@ internal static class ResourceWaiting
     }
 
     /// <summary>
-    /// Why an available job is not running yet, from the store's resource usage and this node's breakers; null for
-    /// jobs in other states, jobs that need no governed resource, and jobs nothing holds back. One store read.
+    /// Why an available job is not running yet: no worker asks for its kind, or (from the store's resource usage and
+    /// this node's breakers) a resource holds it back; null for jobs in other states and jobs nothing holds back.
     /// </summary>
-    public static async Task<string?> ForJobAsync(Job job, IJobStore store, EscalaSettings settings, ResourceGovernor governor, DateTimeOffset now, CancellationToken ct)
+    public static async Task<string?> ForJobAsync(Job job, IJobStore store, EscalaSettings settings, ResourceGovernor governor, WorkerKinds kinds,
+        DateTimeOffset now, CancellationToken ct)
     {
+        if (await kinds.WaitingReasonAsync(job, ct) is { } noWorker)
+        {
+            return noWorker;
+        }
+
         if (job.State != JobState.Available || job.Resources.Count == 0 || !job.Resources.Any(settings.Resources.ContainsKey))
         {
             return null;

@@ -65,6 +65,23 @@ public sealed class RescuerTests
     }
 
     [Fact]
+    public async Task Progress_AfterHardDeadline_LeaseNotHeldAndTheAttemptFailsWithTimeout()
+    {
+        await using var engine = await Engine.CreateAsync(o => o.Queues["default"] = new() { Timeout = "5s", HardTimeoutGrace = "1s" });
+        var job = await engine.SubmitAsync(new() { Kind = "ocr", MaxAttempts = 2 });
+        var leased = await LeaseAsync(engine, "worker:late");
+
+        engine.Time.Advance(TimeSpan.FromSeconds(7));
+        var report = await engine.Lifecycle.ProgressAsync(leased, leased.LeaseToken!, "50", default);
+
+        Assert.False(report.Held);
+        var failed = await engine.GetAsync(job.Id);
+        Assert.Equal(JobState.Retryable, failed.State);
+        Assert.Null(failed.Progress);
+        Assert.Equal(FailureKinds.Timeout, Assert.Single(failed.Errors).Kind);
+    }
+
+    [Fact]
     public async Task ExternalLease_JobArrivesWhileWaiting_WakesWithoutTheClockMoving()
     {
         await using var engine = await Engine.CreateAsync();

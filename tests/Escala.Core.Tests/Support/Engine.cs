@@ -30,9 +30,10 @@ internal sealed class Engine : IAsyncDisposable
         Metrics = new EscalaMetrics();
         Governor = new ResourceGovernor(Settings, Store, Metrics, Time, NullLogger<ResourceGovernor>.Instance);
         Watcher = new JobWatcher(Store, Time, NullLogger<JobWatcher>.Instance);
-        Lifecycle = new AttemptLifecycle(Settings, Store, Governor, Metrics, Watcher, Time, NullLogger<AttemptLifecycle>.Instance);
+        Kinds = new WorkerKinds(Store, Time, NullLogger<WorkerKinds>.Instance);
+        Lifecycle = new AttemptLifecycle(Settings, Store, Governor, Metrics, Watcher, Kinds, Time, NullLogger<AttemptLifecycle>.Instance);
         Client = new JobClient(Store, Settings, Watcher, Metrics, Time);
-        Worker = new EscalaWorker(Settings, Store, new HandlerRegistry(handlers), Governor, Client, Lifecycle, Metrics, Time, NullLogger<EscalaWorker>.Instance);
+        Worker = new EscalaWorker(Settings, Store, new HandlerRegistry(handlers), Governor, Client, Lifecycle, Kinds, Metrics, Time, NullLogger<EscalaWorker>.Instance);
         Maintenance = new MaintenanceService(Settings, Store, Lifecycle, Time, NullLogger<MaintenanceService>.Instance);
     }
 
@@ -47,6 +48,8 @@ internal sealed class Engine : IAsyncDisposable
     public ResourceGovernor Governor { get; }
 
     public JobWatcher Watcher { get; }
+
+    public WorkerKinds Kinds { get; }
 
     public AttemptLifecycle Lifecycle { get; }
 

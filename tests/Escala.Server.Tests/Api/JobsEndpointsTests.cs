@@ -273,7 +273,15 @@ public sealed class JobsEndpointsTests : NodeTest
         var error = Assert.Single(job.GetProperty("errors").EnumerateArray());
         Assert.Equal("timeout", error.GetProperty("kind").GetString());
         Assert.Contains("Hard timeout", error.GetProperty("message").GetString());
-        Assert.False(Handlers.Stubborn.Started.Task.IsFaulted);
+        // The slot was freed and the next job ran while the stubborn handler still ran.
+        Assert.False(Handlers.Stubborn.Finished.Task.IsCompleted);
+
+        // When it finally returns, its late result is discarded: the attempt already ended.
+        Handlers.Stubborn.Release();
+        await Eventually.WithinAsync(Handlers.Stubborn.Finished.Task, "the stubborn handler to return once released");
+        var after = await Api.GetJobAsync(stuck);
+        Assert.Equal("dead", EscalaApi.State(after));
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("result").ValueKind);
     }
 
     private async Task<long[]> IdsAsync(string query)

@@ -46,23 +46,22 @@ public sealed class WorkersEndpointsTests : NodeTest
         Assert.Equal("done", job.GetProperty("result").GetProperty("text").GetString());
     }
 
+    /// <remarks>
+    /// That the wait ends on the submit's wake-up, not on the lease's periodic re-check, is shown without timing
+    /// in <c>Escala.Core.Tests</c> (RescuerTests.ExternalLease_JobArrivesWhileWaiting_WakesWithoutTheClockMoving),
+    /// on a clock that never moves.
+    /// </remarks>
     [Fact]
-    public async Task Lease_LongPollOnEmptyQueue_ReturnsPromptlyWhenAJobIsSubmitted()
+    public async Task Lease_LongPollOnEmptyQueue_ReturnsTheJobSubmittedWhileItWaits()
     {
-        var watch = Stopwatch.StartNew();
         var lease = Api.PostJsonAsync("/v1/workers/lease", new { queues = new[] { "ext" }, wait = "20s", worker = "py-1" });
-        // Give the long poll a moment to start waiting; the assertions hold either way.
-        await Task.Delay(200);
-        Assert.False(lease.IsCompleted, "the lease answered before any job existed");
         var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext" });
 
         using var response = await Eventually.WithinAsync(lease, "the long poll to return");
 
-        watch.Stop();
         await EscalaApi.ExpectAsync(response, HttpStatusCode.OK);
         var jobs = (await EscalaApi.ReadAsync(response)).GetProperty("jobs");
         Assert.Equal(id, EscalaApi.Id(Assert.Single(jobs.EnumerateArray())));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the long poll took {watch.Elapsed}");
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class WorkersProtocolTests : NodeTest
     }
 
     [Fact]
-    public async Task Fail_HugeRetryAfter_IsCappedAtOneHourNot500()
+    public async Task Fail_RetryAfterLongerThanAnHour_IsCappedAtOneHour()
     {
         var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 3 });
         var leased = Assert.Single(await LeaseAsync());
@@ -141,7 +141,7 @@ public sealed class WorkersProtocolTests : NodeTest
 
         using var response = await Api.PostJsonAsync("/v1/workers/fail", new
         {
-            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "9999999d",
+            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "20h",
         });
 
         await EscalaApi.ExpectAsync(response, HttpStatusCode.OK);
@@ -149,6 +149,23 @@ public sealed class WorkersProtocolTests : NodeTest
         Assert.Equal("retryable", body.GetProperty("state").GetString());
         var retryAt = body.GetProperty("retryAt").GetDateTimeOffset();
         Assert.InRange(retryAt, before + TimeSpan.FromMinutes(59), DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task Fail_RetryAfterBeyondItsBound_Is400AndChangesNothing()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 1 });
+        var leased = Assert.Single(await LeaseAsync());
+
+        using var response = await Api.PostJsonAsync("/v1/workers/fail", new
+        {
+            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "9999999d",
+        });
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("retryAfter", out _));
+        var job = await Api.GetJobAsync(id);
+        Assert.Equal("running", EscalaApi.State(job));
     }
 
     [Fact]
@@ -235,6 +252,36 @@ public sealed class WorkersProtocolTests : NodeTest
         var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith("escala_jobs_completed_total{", StringComparison.Ordinal)
             && l.Contains("queue=\"ext\"", StringComparison.Ordinal) && l.Contains("kind=\"ocr\"", StringComparison.Ordinal));
         Assert.Equal(1, double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Job_OfAKindNoWorkerLeases_SaysWhyItWaits_UntilAWorkerAsksForIt()
+    {
+        var first = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+        var second = await Api.SubmitIdAsync(new { kind = "scan", queue = "ext" });
+
+        Assert.Equal("waiting: no worker has leased kind scan from queue ext", (await Api.GetJobAsync(second)).GetProperty("waitingReason").GetString());
+
+        var leased = Assert.Single(await LeaseAsync(kinds: ["scan"]));
+        var waiting = EscalaApi.Id(leased) == first ? second : first;
+
+        var job = await Api.GetJobAsync(waiting);
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("waitingReason").ValueKind);
+    }
+
+    [Fact]
+    public async Task Job_OfAKindWithoutAHandlerOnTheNode_IsNotRunAndSaysWhy()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "no-such-handler", queue = "fast" });
+        var done = await Api.SubmitAsync(new { kind = "noop", queue = "fast" });
+        await Api.WaitForStateAsync(EscalaApi.Id(done), "completed");
+
+        var job = await Api.GetJobAsync(id);
+
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal(0, job.GetProperty("attempt").GetInt32());
+        Assert.Equal("waiting: no worker has leased kind no-such-handler from queue fast", job.GetProperty("waitingReason").GetString());
     }
 
     private async Task<List<JsonElement>> LeaseAsync(string[]? kinds = null, string wait = "5s")

@@ -19,6 +19,11 @@ public sealed partial class AttemptLifecycle
         var wait = request.Wait > MaxLeaseWait ? MaxLeaseWait : request.Wait;
         var deadline = _time.GetUtcNow() + wait;
         var names = request.Queues.Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            _kinds.Seen(name, request.Kinds);
+        }
+
         var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = _store.SubscribeAvailable(queue =>
         {
@@ -46,6 +51,7 @@ public sealed partial class AttemptLifecycle
                     LeaseFor = _settings.LeaseDuration,
                     Admission = _governor.AdmissionFor(queue),
                     Kinds = request.Kinds,
+                    Tenant = request.Tenant,
                 }, ct);
                 leased.AddRange(jobs.Select(job => new LeasedAttempt(job, AttemptDeadlines.For(job, queue))));
             }

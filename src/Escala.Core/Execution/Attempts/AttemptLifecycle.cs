@@ -25,17 +25,19 @@ public sealed partial class AttemptLifecycle
     private readonly ResourceGovernor _governor;
     private readonly EscalaMetrics _metrics;
     private readonly JobWatcher _watcher;
+    private readonly WorkerKinds _kinds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public AttemptLifecycle(EscalaSettings settings, IJobStore store, ResourceGovernor governor, EscalaMetrics metrics,
-        JobWatcher watcher, TimeProvider time, ILogger<AttemptLifecycle> logger)
+        JobWatcher watcher, WorkerKinds kinds, TimeProvider time, ILogger<AttemptLifecycle> logger)
     {
         _settings = settings;
         _store = store;
         _governor = governor;
         _metrics = metrics;
         _watcher = watcher;
+        _kinds = kinds;
         _time = time;
         _logger = logger;
     }
@@ -65,7 +67,8 @@ public sealed partial class AttemptLifecycle
     /// </summary>
     /// <param name="failure">What went wrong, for a <see cref="JobOutcome.Failed"/> outcome.</param>
     /// <param name="elapsed">How long the attempt ran; null to measure from the job's start.</param>
-    public void Applied(Job job, JobOutcome outcome, AttemptFailure? failure = null, TimeSpan? elapsed = null)
+    /// <param name="logged">The caller already logged the outcome with <see cref="LogOutcome"/> (inside the attempt's own scope and trace).</param>
+    public void Applied(Job job, JobOutcome outcome, AttemptFailure? failure = null, TimeSpan? elapsed = null, bool logged = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         switch (outcome)
@@ -86,6 +89,25 @@ public sealed partial class AttemptLifecycle
                     _governor.Record(job, failure.CountsForBreaker, failure.Throttled ? CapRetryAfter(failure.RetryAfter) : null);
                 }
 
+                break;
+        }
+
+        if (!logged && outcome is not JobOutcome.Succeeded)
+        {
+            using var scope = _logger.BeginScope(new JobLogScope(job));
+            LogOutcome(job, outcome);
+        }
+
+        _watcher.Signal(job.Id);
+    }
+
+    /// <summary>The log line of an outcome (failures, cancels, hand-backs; successes are counted, not logged). Never the job's arguments.</summary>
+    public void LogOutcome(Job job, JobOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        switch (outcome)
+        {
+            case JobOutcome.Failed failed:
                 Log.JobFailed(_logger, job.Id, job.Attempt, failed.Error.Kind,
                     failed.RetryAt is { } at ? $"retry at {at:O}" : "dead", failed.Error.Message);
                 break;
@@ -96,14 +118,21 @@ public sealed partial class AttemptLifecycle
                 Log.JobReleased(_logger, job.Id, released.Reason);
                 break;
         }
-
-        _watcher.Signal(job.Id);
     }
 
     /// <summary>Stores a running job's progress and wakes its watchers; tells whether the lease is still held and cancel was asked for.</summary>
     public async Task<ProgressReport> ProgressAsync(Job job, string token, string progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
+        var now = _time.GetUtcNow();
+        if (job.State == JobState.Running && string.Equals(job.LeaseToken, token, StringComparison.Ordinal)
+            && DeadlinesOf(job).HardDeadline is { } hard && now > hard)
+        {
+            // Past the hard deadline the attempt is over, whether or not the leader's rescuer got to it yet.
+            await ApplyAsync([(job, HardTimeout(job, DeadlinesOf(job), now))], now, ct);
+            return new ProgressReport(false, false);
+        }
+
         var held = await _store.SetProgressAsync(new LeaseRef(job.Id, token), progress, ct);
         if (held)
         {

@@ -13,11 +13,21 @@ internal sealed class StubbornHandler : IJobHandler, IDisposable
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes when the handler returns (only after <see cref="Release"/>).</summary>
+    public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task<object?> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         Started.TrySetResult();
-        await _release.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-        return "finished late";
+        try
+        {
+            await _release.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            return "finished late";
+        }
+        finally
+        {
+            Finished.TrySetResult();
+        }
     }
 
     public void Release() => _release.TrySetResult();
