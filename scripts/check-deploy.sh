@@ -43,6 +43,7 @@ check "nginx -t deploy/nginx.conf" nginx -t -c "$root/deploy/nginx.conf" -p "$tm
 check "promtool check config deploy/prometheus.yml" promtool check config deploy/prometheus.yml
 check "promtool check config deploy/prometheus.compose.yml" promtool check config deploy/prometheus.compose.yml
 check "promtool check rules deploy/alerts.yml" promtool check rules deploy/alerts.yml
+check "promtool test rules deploy/alerts.test.yml" promtool test rules deploy/alerts.test.yml
 
 # YAML syntax of compose and Kubernetes files, plus the structure each must have.
 check "YAML: compose.yaml, grafana/, k8s/*.yaml" /usr/bin/python3 - <<'PY'
@@ -73,6 +74,12 @@ text = open("deploy/compose.yaml").read()
 if re.search(r"(?i)password[^$\n]*[:=]\s*['\"]?(?!\$\{)\w", text.replace("Password=${", "")):
     errors.append("compose.yaml: a password that is not a ${VAR:?} reference")
 load("deploy/grafana/datasources.yaml")
+load("deploy/grafana/dashboards.yaml")
+import json
+try:
+    json.load(open("deploy/grafana/escala-dashboard.json"))
+except ValueError as error:
+    errors.append(f"grafana/escala-dashboard.json: {error}")
 
 kustomization = load("deploy/k8s/kustomization.yaml")[0]
 for resource in kustomization.get("resources", []):

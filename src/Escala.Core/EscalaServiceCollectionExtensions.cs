@@ -28,6 +28,8 @@ public static class EscalaServiceCollectionExtensions
         services.AddSingleton<JobWatcher>();
         services.AddSingleton<AttemptLifecycle>();
         services.AddSingleton<WorkerKinds>();
+        services.AddSingleton(sp => new Caching.ResultCache(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<JobClient>();
         services.AddSingleton<ResourceGovernor>();
         services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));

@@ -9,7 +9,7 @@ internal static class JobReader
     public const string Columns =
         "id, tenant, queue, kind, args, priority, state, attempt, max_attempts, created_at, run_at, attempted_at, " +
         "finished_at, idempotency_key, resources, timeout, backoff, result, progress, errors, lease_token, leased_by, " +
-        "lease_expires_at, cancel_requested";
+        "lease_expires_at, cancel_requested, traceparent";
 
     /// <summary><see cref="Columns"/> qualified with a table alias.</summary>
     public static string Qualified(string alias) =>
@@ -42,6 +42,7 @@ internal static class JobReader
         LeasedBy = NullableString(r, first + 21),
         LeaseExpiresAt = NullableInstant(r, first + 22),
         CancelRequested = r.GetBoolean(first + 23),
+        Traceparent = NullableString(r, first + 24),
     };
 
     public static async Task<List<Job>> ReadAllAsync(NpgsqlDataReader r, CancellationToken ct)

@@ -75,6 +75,10 @@ public sealed partial class PostgresJobStore
         var resources = new string[n];
         var timeout = new TimeSpan?[n];
         var backoff = new TimeSpan?[n];
+        var traceparent = new string?[n];
+        var tokens = new long?[n];
+        var cacheKey = new string?[n];
+        var cachedResult = new string?[n];
         var available = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < n; k++)
         {
@@ -88,13 +92,17 @@ public sealed partial class PostgresJobStore
             maxAttempts[k] = job.MaxAttempts;
             createdAt[k] = Instants.ToDb(now);
             runAt[k] = Instants.ToDb(job.RunAt);
-            var scheduled = job.RunAt > now;
-            state[k] = (short)(scheduled ? JobState.Scheduled : JobState.Available);
+            var initial = job.InitialState(now);
+            state[k] = (short)initial;
             idem[k] = job.IdempotencyKey;
             resources[k] = string.Join(ResourceSeparator, job.Resources);
             timeout[k] = job.Timeout;
             backoff[k] = job.Backoff;
-            if (!scheduled)
+            traceparent[k] = job.Traceparent;
+            tokens[k] = job.Tokens;
+            cacheKey[k] = job.CacheKey;
+            cachedResult[k] = job.CachedResult;
+            if (initial == JobState.Available)
             {
                 available.Add(job.Queue);
             }
@@ -110,14 +118,17 @@ public sealed partial class PostgresJobStore
                 SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
-                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[])
-                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff)
+                            @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @tokens::bigint[],
+                            @cache_key::text[], @cached::text[], @traceparent::text[])
+                     AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff, tokens,
+                          cache_key, cached, traceparent)
             ),
             ins AS (
                 INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
-                                           idempotency_key, resources, timeout, backoff)
+                                           idempotency_key, resources, timeout, backoff, tokens, cache_key, result, finished_at, traceparent)
                 SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
-                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff
+                       CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, tokens,
+                       cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END, traceparent
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id
@@ -141,6 +152,10 @@ public sealed partial class PostgresJobStore
                 new NpgsqlParameter("resources", resources),
                 new NpgsqlParameter("timeout", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = timeout },
                 new NpgsqlParameter("backoff", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = backoff },
+                new NpgsqlParameter("traceparent", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = traceparent },
+                new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = tokens },
+                new NpgsqlParameter("cache_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cacheKey },
+                new NpgsqlParameter("cached", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cachedResult },
             },
         };
         batch.BatchCommands.Add(insert);
@@ -208,7 +223,7 @@ public sealed partial class PostgresJobStore
     private static Job Created(InsertRow row, long id)
     {
         var (job, now) = row;
-        var state = job.RunAt > now ? JobState.Scheduled : JobState.Available;
+        var state = job.InitialState(now);
         return job.Stored(id, state, Instants.ToDb(now), Instants.ToDb(job.RunAt), Micros(job.Timeout), Micros(job.Backoff));
     }
 

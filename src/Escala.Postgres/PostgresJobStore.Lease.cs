@@ -1,4 +1,5 @@
 using Escala.Governance;
+using Escala.Governance.Tokens;
 using Escala.Jobs;
 using Escala.Storage;
 using Npgsql;
@@ -32,7 +33,7 @@ public sealed partial class PostgresJobStore
             ),
             picked AS (
                 SELECT id FROM {Schema}.jobs
-                WHERE queue = @queue AND state = 1
+                WHERE queue = @queue AND state = 1{TenantFilter(request)}
                   AND NOT EXISTS (SELECT 1 FROM {Schema}.queues WHERE name = @queue AND paused)
                   AND (cardinality(resources) = 0 OR NOT resources && (SELECT names FROM paused)){KindsFilter(request)}
                 ORDER BY priority DESC, run_at, id
@@ -99,12 +100,25 @@ public sealed partial class PostgresJobStore
                 : $"SELECT tenant, count(*) FROM {Schema}.jobs WHERE state = 2 AND queue = @queue GROUP BY tenant",
             ("queue", request.Queue)));
 
+        var budgeted = admission.Resources.Values.Where(r => r.Tokens is not null).ToArray();
+        state.BatchCommands.Add(Command(
+            $"""
+            WITH w AS (SELECT * FROM unnest(@names::text[], @since::timestamptz[]) AS w(name, since)),
+            pruned AS (DELETE FROM {Schema}.resource_tokens t USING w WHERE t.resource = w.name AND t.at <= w.since)
+            SELECT t.resource, sum(t.tokens)::bigint FROM {Schema}.resource_tokens t
+            JOIN w ON t.resource = w.name AND t.at > w.since
+            GROUP BY t.resource
+            """,
+            ("names", budgeted.Select(r => r.Name).ToArray()),
+            ("since", budgeted.Select(r => now - TokenWindow.Of(r.Tokens!)).ToArray())));
+
         bool queuePaused;
         var running = new Dictionary<string, long>(StringComparer.Ordinal);
         var starts = new Dictionary<string, int>(StringComparer.Ordinal);
         var paused = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var halfOpen = new HashSet<string>(StringComparer.Ordinal);
         var tenants = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tokens = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reader = await state.ExecuteReaderAsync(ct))
         {
             await reader.NextResultAsync(ct);
@@ -141,6 +155,12 @@ public sealed partial class PostgresJobStore
             {
                 tenants[reader.GetString(0)] = reader.GetInt64(1);
             }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                tokens[reader.GetString(0)] = reader.GetInt64(1);
+            }
         }
 
         if (queuePaused)
@@ -149,11 +169,12 @@ public sealed partial class PostgresJobStore
             return [];
         }
 
-        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now, halfOpen);
+        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now, halfOpen, tokens);
         // A paused resource holds its jobs back even when this queue sets no limit for it.
         var blocked = planner.BlockedResources.Concat(paused.Keys).Distinct(StringComparer.Ordinal).ToArray();
         var blockedTenants = planner.BlockedTenants.ToArray();
-        var admitted = await PickAdmittedAsync(connection, tx, request, planner, blocked, blockedTenants, ct);
+        var reservations = new List<(long Job, long Tokens, string[] Resources)>();
+        var admitted = await PickAdmittedAsync(connection, tx, request, planner, blocked, blockedTenants, reservations, ct);
         if (admitted.Count == 0)
         {
             await tx.CommitAsync(ct);
@@ -171,6 +192,15 @@ public sealed partial class PostgresJobStore
             mark.BatchCommands.Add(Command(
                 $"INSERT INTO {Schema}.resource_starts (resource, at) SELECT r, @now FROM unnest(@starts::text[]) AS r",
                 ("starts", startRows), ("now", now)));
+        }
+
+        var reserved = reservations.SelectMany(r => r.Resources.Where(planner.HasTokenBudget).Select(name => (Name: name, r.Job, r.Tokens))).ToArray();
+        if (reserved.Length > 0)
+        {
+            mark.BatchCommands.Add(Command(
+                $"INSERT INTO {Schema}.resource_tokens (resource, job_id, at, tokens) SELECT r, j, @now, t FROM unnest(@r::text[], @j::bigint[], @t::bigint[]) AS x(r, j, t)",
+                ("r", reserved.Select(x => x.Name).ToArray()), ("j", reserved.Select(x => x.Job).ToArray()),
+                ("t", reserved.Select(x => x.Tokens).ToArray()), ("now", now)));
         }
 
         List<Job> jobs;
@@ -191,6 +221,7 @@ public sealed partial class PostgresJobStore
         AdmissionPlanner planner,
         string[] blocked,
         string[] blockedTenants,
+        List<(long Job, long Tokens, string[] Resources)> reservations,
         CancellationToken ct)
     {
         var window = Math.Max(request.Max * 4, 64);
@@ -200,8 +231,8 @@ public sealed partial class PostgresJobStore
         {
             await using var cmd = new NpgsqlCommand(
                 $"""
-                SELECT id, tenant, resources, priority, run_at FROM {Schema}.jobs
-                WHERE queue = @queue AND state = 1
+                SELECT id, tenant, resources, priority, run_at, tokens FROM {Schema}.jobs
+                WHERE queue = @queue AND state = 1{TenantFilter(request)}
                   AND (cardinality(resources) = 0 OR NOT resources && @blocked)
                   AND NOT (tenant = ANY(@tenants))
                   AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id))){KindsFilter(request)}
@@ -214,6 +245,11 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("queue", request.Queue);
             cmd.Parameters.AddWithValue("blocked", blocked);
             cmd.Parameters.AddWithValue("tenants", blockedTenants);
+            if (request.Tenant is not null)
+            {
+                cmd.Parameters.AddWithValue("tenant", request.Tenant);
+            }
+
             cmd.Parameters.AddWithValue("first", after is null);
             cmd.Parameters.AddWithValue("p", after?.Priority ?? 0);
             cmd.Parameters.AddWithValue("r", after?.RunAt ?? DateTimeOffset.UnixEpoch);
@@ -227,9 +263,15 @@ public sealed partial class PostgresJobStore
                 read++;
                 var id = reader.GetInt64(0);
                 after = (reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), id);
-                if (admitted.Count < request.Max && planner.TryAdmit(reader.GetString(1), reader.GetFieldValue<string[]>(2)))
+                var resources = reader.GetFieldValue<string[]>(2);
+                var tokens = reader.IsDBNull(5) ? 0 : reader.GetInt64(5);
+                if (admitted.Count < request.Max && planner.TryAdmit(reader.GetString(1), resources, tokens))
                 {
                     admitted.Add(id);
+                    if (tokens > 0)
+                    {
+                        reservations.Add((id, tokens, resources));
+                    }
                 }
             }
 
@@ -256,10 +298,18 @@ public sealed partial class PostgresJobStore
         RETURNING {JobReader.Qualified("j")}
         """;
 
+    /// <summary>The candidates' tenant filter: none for the engine's own leases, one tenant for an external worker's key.</summary>
+    private static string TenantFilter(LeaseRequest request) => request.Tenant is null ? "" : " AND tenant = @tenant";
+
     private static void AddLeaseParameters(NpgsqlParameterCollection parameters, LeaseRequest request)
     {
         var now = Instants.ToDb(request.Now);
         parameters.AddWithValue("queue", request.Queue);
+        if (request.Tenant is not null)
+        {
+            parameters.AddWithValue("tenant", request.Tenant);
+        }
+
         parameters.AddWithValue("holder", request.Holder);
         parameters.AddWithValue("now", now);
         parameters.AddWithValue("expires", Instants.ToDb(now + request.LeaseFor));

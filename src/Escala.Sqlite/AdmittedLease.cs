@@ -1,5 +1,6 @@
 using System.Text;
 using Escala.Governance;
+using Escala.Governance.Tokens;
 using Escala.Jobs;
 using Escala.Sqlite.Sql;
 using Escala.Sqlite.Writer;
@@ -29,12 +30,14 @@ internal static class AdmittedLease
             paused,
             admission.TenantConcurrency is null ? new Dictionary<string, long>() : RunningByTenant(context, request.Queue),
             request.Now,
-            halfOpen);
+            halfOpen,
+            TokensInWindow(context, admission, nowMs));
 
         List<Job> leased = [];
         var window = Math.Max(request.Max * 4, 64);
         using var candidates = CandidateQuery(context, request, planner, window);
         var admitted = new List<long>(request.Max);
+        var reservations = new List<(long Job, long Tokens, IReadOnlyList<string> Resources)>();
         (long Priority, long RunAt, long Id)? after = null;
         for (var pass = 0; pass < MaxWindows && admitted.Count < request.Max; pass++)
         {
@@ -47,9 +50,14 @@ internal static class AdmittedLease
                     seen++;
                     after = (reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(0));
                     var resources = ResourceText.Parse(reader.IsDBNull(2) ? null : reader.GetString(2));
-                    if (planner.TryAdmit(reader.GetString(1), resources))
+                    var tokens = reader.IsDBNull(5) ? 0 : reader.GetInt64(5);
+                    if (planner.TryAdmit(reader.GetString(1), resources, tokens))
                     {
                         admitted.Add(reader.GetInt64(0));
+                        if (tokens > 0)
+                        {
+                            reservations.Add((reader.GetInt64(0), tokens, resources));
+                        }
                     }
                 }
             }
@@ -69,17 +77,24 @@ internal static class AdmittedLease
         }
 
         RecordStarts(context, planner.AdmittedRateStarts, nowMs);
+        ReserveTokens(context, planner, reservations, nowMs);
         return leased;
     }
 
     private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, LeaseRequest request, AdmissionPlanner planner, int window)
     {
-        var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at FROM jobs WHERE queue = $queue AND state = 1");
+        var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at, tokens FROM jobs WHERE queue = $queue AND state = 1");
         var command = context.Adhoc("");
         if (request.Kinds is { } kinds)
         {
             sql.Append(" AND kind IN (SELECT value FROM json_each($kinds))");
             command.Set("$kinds", StoreJson.Array(kinds));
+        }
+
+        if (request.Tenant is { } onlyTenant)
+        {
+            sql.Append(" AND tenant = $only_tenant");
+            command.Set("$only_tenant", onlyTenant);
         }
 
         var n = 0;
@@ -144,6 +159,39 @@ internal static class AdmittedLease
         }
 
         return starts;
+    }
+
+    /// <summary>Tokens reserved per resource with a token budget within its window (older rows are deleted).</summary>
+    private static Dictionary<string, long> TokensInWindow(WriteContext context, Admission admission, long nowMs)
+    {
+        var used = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, limit) in admission.Resources)
+        {
+            if (limit.Tokens is not { } budget)
+            {
+                continue;
+            }
+
+            var since = nowMs - (long)TokenWindow.Of(budget).TotalMilliseconds;
+            context.Prepared(TokenSql.Trim).Set("$resource", name).Set("$since", since).ExecuteNonQuery();
+            used[name] = (long)context.Prepared(TokenSql.Sum).Set("$resource", name).Set("$since", since).ExecuteScalar()!;
+        }
+
+        return used;
+    }
+
+    private static void ReserveTokens(WriteContext context, AdmissionPlanner planner, List<(long Job, long Tokens, IReadOnlyList<string> Resources)> reservations, long nowMs)
+    {
+        foreach (var (job, tokens, resources) in reservations)
+        {
+            foreach (var resource in resources)
+            {
+                if (planner.HasTokenBudget(resource))
+                {
+                    context.Prepared(TokenSql.Reserve).Set("$resource", resource).Set("$job", job).Set("$now", nowMs).Set("$tokens", tokens).ExecuteNonQuery();
+                }
+            }
+        }
     }
 
     /// <summary>Pauses in force, and resources whose breaker pause expired with no success since (half-open).</summary>

@@ -92,9 +92,17 @@ public sealed partial class SqliteJobStore
         }
 
         var nowMs = Instants.ToMs(request.Now);
-        var lease = request.Kinds is { } kinds
-            ? context.Prepared(JobSql.LeaseNextKinds).Set("$kinds", StoreJson.Array(kinds))
-            : context.Prepared(JobSql.LeaseNext);
+        var lease = context.Prepared(JobSql.LeaseNextWhere(request.Kinds is not null, request.Tenant is not null));
+        if (request.Kinds is { } kinds)
+        {
+            lease.Set("$kinds", StoreJson.Array(kinds));
+        }
+
+        if (request.Tenant is { } tenant)
+        {
+            lease.Set("$tenant", tenant);
+        }
+
         var jobs = JobRows.ReadAll(lease
             .Set("$queue", request.Queue).Set("$max", request.Max).Set("$now", nowMs)
             .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));

@@ -2,6 +2,7 @@ using Escala.Execution;
 using Escala.Workloads.Http;
 using Escala.Workloads.Llm;
 using Escala.Workloads.Noop;
+using Escala.Workloads.Pii;
 using Escala.Workloads.Sleep;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,7 @@ namespace Escala.Workloads;
 public static class WorkloadsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>http</c>, <c>sleep</c> and <c>noop</c> kinds as <see cref="IJobHandler"/> singletons, and the
+    /// Adds the <c>http</c>, <c>sleep</c>, <c>noop</c> and <c>pii.scan</c> kinds (and <c>llm.chat</c>) as <see cref="IJobHandler"/> singletons, and the
     /// <see cref="HttpClient"/> named <see cref="HttpJobDefaults.ClientName"/> the <c>http</c> kind calls with (its handlers pooled and
     /// recycled by the factory; no client-wide timeout, as each job sets its own), connecting only where the
     /// <see cref="EgressPolicy"/> allows (register one before this call; the default reaches public addresses only).
@@ -26,6 +27,9 @@ public static class WorkloadsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, HttpJobHandler>();
         services.AddSingleton<IJobHandler, SleepJobHandler>();
         services.AddSingleton<IJobHandler, NoopJobHandler>();
+        services.TryAddSingleton(PiiDetector.Default);
+        services.TryAddSingleton<PiiScanService>();
+        services.AddSingleton<IJobHandler, PiiScanJobHandler>();
         services.AddEscalaLlm();
         return services;
     }

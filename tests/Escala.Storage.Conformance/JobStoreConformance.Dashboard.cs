@@ -86,4 +86,34 @@ public abstract partial class JobStoreConformance
         Assert.Equal(DiscardStatus.NotFound, (await Discards.DiscardAsync("t1", job.Id, Ct)).Status);
         Assert.NotNull(await Store.GetAsync("t2", job.Id, Ct));
     }
+
+    [Fact]
+    public async Task Insert_Traceparent_KeptThroughReadListAndLease()
+    {
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var job = await InsertOneAsync(NewJob() with { Traceparent = traceparent });
+        var plain = await InsertOneAsync(NewJob());
+
+        Assert.Equal(traceparent, job.Traceparent);
+        Assert.Equal(traceparent, (await GetAsync(job.Id)).Traceparent);
+        Assert.Null((await GetAsync(plain.Id)).Traceparent);
+        Assert.Contains((await Store.ListAsync(new JobQuery { Tenant = "t1" }, Ct)).Jobs, j => j.Id == job.Id && j.Traceparent == traceparent);
+        var leased = await LeaseAsync();
+        Assert.Equal(traceparent, leased.Single(j => j.Id == job.Id).Traceparent);
+    }
+
+    [Fact]
+    public async Task Insert_ManyWithAndWithoutTraceparent_EachKeepsItsOwn()
+    {
+        var jobs = Enumerable.Range(0, 20)
+            .Select(i => NewJob() with { Traceparent = i % 3 == 0 ? null : $"00-{i:x32}-{i + 1:x16}-01" })
+            .ToArray();
+
+        var stored = await InsertAsync(jobs);
+
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            Assert.Equal(jobs[i].Traceparent, (await GetAsync(stored[i].Id)).Traceparent);
+        }
+    }
 }

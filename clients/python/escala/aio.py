@@ -23,8 +23,9 @@ T = TypeVar("T")
 class AsyncClient:
     """An asyncio client of one Escala node; see :class:`escala.Client` for every method's meaning."""
 
-    def __init__(self, url: Optional[str] = None, *, api_key: Optional[str] = None, timeout: float = 30.0) -> None:
-        self.sync = Client(url, api_key=api_key, timeout=timeout)
+    def __init__(self, url: Optional[str] = None, *, api_key: Optional[str] = None, timeout: float = 30.0,
+                 base_url: Optional[str] = None) -> None:
+        self.sync = Client(url or base_url, api_key=api_key, timeout=timeout)
 
     @property
     def url(self) -> str:
@@ -74,7 +75,10 @@ class AsyncClient:
                     return
                 yield event
         finally:
-            await self._run(stream.close)
+            try:
+                await self._run(stream.close)
+            except ValueError:  # still reading in its thread (the consumer was cancelled): it ends with the stream
+                pass
 
     async def cancel(self, job: JobId) -> Job:
         return await self._run(self.sync.cancel, job)

@@ -26,10 +26,11 @@ _WAIT_STEP_S = 30.0
 class Client:
     """A client of one Escala node or load balancer. Thread-safe; cheap to create."""
 
-    def __init__(self, url: Optional[str] = None, *, api_key: Optional[str] = None, timeout: float = 30.0) -> None:
-        """``url`` defaults to ``ESCALA_URL``, then ``http://127.0.0.1:8080``; ``api_key`` to ``ESCALA_API_KEY``
-        (sent as ``Authorization: Bearer``); ``timeout`` is the socket timeout of one request in seconds."""
-        self._http = Transport(url, api_key, timeout)
+    def __init__(self, url: Optional[str] = None, *, api_key: Optional[str] = None, timeout: float = 30.0,
+                 base_url: Optional[str] = None) -> None:
+        """``url`` (or ``base_url``) defaults to ``ESCALA_URL``, then ``http://127.0.0.1:8080``; ``api_key`` to
+        ``ESCALA_API_KEY`` (sent as ``Authorization: Bearer``); ``timeout`` is one request's socket timeout in seconds."""
+        self._http = Transport(url or base_url, api_key, timeout)
 
     @property
     def url(self) -> str:

@@ -15,8 +15,9 @@ class Retry(Exception):
     """
 
     def __init__(self, reason: Optional[str] = None, *, after: Optional[Duration] = None, throttled: bool = False,
-                 exc: Optional[BaseException] = None) -> None:
-        self.after = to_wire(after)
+                 exc: Optional[BaseException] = None, countdown: Optional[Duration] = None) -> None:
+        """``countdown`` is Celery's name for ``after`` (seconds)."""
+        self.after = to_wire(after if after is not None else countdown)
         self.throttled = throttled
         self.exc = exc
         self.reason = reason or (f"{type(exc).__name__}: {exc}" if exc is not None else "retry requested")

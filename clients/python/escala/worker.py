@@ -54,7 +54,7 @@ class Worker:
                  concurrency: int = 4, queues: Optional[Sequence[str]] = None, name: Optional[str] = None,
                  pool: str = "thread", max_tasks_per_child: Optional[int] = None,
                  shutdown_grace: Duration = 30.0, lease_wait: Duration = "10s",
-                 heartbeat_interval: Optional[Duration] = None) -> None:
+                 heartbeat_interval: Optional[Duration] = None, base_url: Optional[str] = None) -> None:
         """``concurrency``: most tasks this worker runs at once. ``queues``: lease from these (default: the
         registered tasks' queues). ``pool``: ``"thread"`` (default; ``async def`` tasks always share one event
         loop) or ``"process"`` (each slot a child process, recycled after ``max_tasks_per_child`` tasks, killed
@@ -66,7 +66,7 @@ class Worker:
             raise ValueError("pool is 'thread' or 'process'")
         if max_tasks_per_child is not None and pool != "process":
             raise ValueError("max_tasks_per_child needs pool='process'")
-        self.client = client or Client(url, api_key=api_key, timeout=60.0)
+        self.client = client or Client(url or base_url, api_key=api_key, timeout=60.0)
         self.concurrency = concurrency
         self.queues = list(queues) if queues else None
         self.name = name or f"py-{socket.gethostname()}-{os.getpid()}"

@@ -26,7 +26,7 @@ from escala import Client  # noqa: E402
 
 REPO = HERE.parents[2]
 QUEUES = [f"t{i}" for i in range(40)]
-LEASE_DURATION = "3s"
+LEASE_DURATION = "5s"
 
 
 def _server_dll() -> Path:

@@ -10,7 +10,8 @@ namespace Escala.Client;
 /// <see cref="JobRequestValidator"/> accepted the request. Every method is scoped by tenant. To wait for
 /// a job, use the <see cref="JobWatcher"/>.
 /// </summary>
-public sealed class JobClient(IJobStore store, EscalaSettings settings, JobWatcher watcher, EscalaMetrics metrics, TimeProvider time)
+public sealed class JobClient(IJobStore store, EscalaSettings settings, JobWatcher watcher, EscalaMetrics metrics, TimeProvider time,
+    Caching.ResultCache? cache = null)
 {
     private readonly JobRequestValidator _validator = new(settings);
 
@@ -23,8 +24,15 @@ public sealed class JobClient(IJobStore store, EscalaSettings settings, JobWatch
     /// <summary>Validates every request first; on any error nothing is inserted. Field paths start with <paramref name="fieldPrefix"/> (e.g. <c>jobs</c>).</summary>
     public async Task<IReadOnlyList<InsertResult>> SubmitManyAsync(string tenant, IReadOnlyList<JobRequest> requests, string fieldPrefix, CancellationToken ct)
     {
+        using var activity = EscalaTracing.Source.StartActivity("jobs submit");
+        activity?.SetTag("escala.jobs", requests.Count);
         var now = time.GetUtcNow();
         var jobs = _validator.Validate(tenant, requests, fieldPrefix, now);
+        if (cache is not null)
+        {
+            jobs = await cache.ApplyAsync(tenant, jobs, ct);
+        }
+
         var results = await store.InsertAsync(jobs, now, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)

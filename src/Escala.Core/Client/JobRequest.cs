@@ -36,4 +36,10 @@ public sealed record JobRequest
 
     /// <summary>Backoff base; defaults to the queue's.</summary>
     public string? Backoff { get; init; }
+
+    /// <summary>Tokens the job is expected to use (for resources with a token budget); defaults to the kind's estimate (<c>llm.chat</c>).</summary>
+    public long? Tokens { get; init; }
+
+    /// <summary>Complete at once with the result of an identical job (same kind and arguments) completed within <c>cache.ttl</c>.</summary>
+    public CacheRequest? Cache { get; init; }
 }

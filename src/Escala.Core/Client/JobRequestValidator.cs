@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Escala.Configuration;
 using Escala.Jobs;
+using Escala.Telemetry;
 
 namespace Escala.Client;
 
@@ -60,6 +61,7 @@ public sealed class JobRequestValidator(EscalaSettings settings)
         }
 
         var args = request.Args ?? "{}";
+        var argsValid = false;
         if (Encoding.UTF8.GetByteCount(args) > settings.MaxArgsBytes)
         {
             Fail("args", $"The arguments exceed the limit of {settings.MaxArgsBytes} bytes.", JobRequestFault.TooLarge);
@@ -67,6 +69,10 @@ public sealed class JobRequestValidator(EscalaSettings settings)
         else if (request.Args is not null && !IsJson(args))
         {
             Fail("args", "The arguments must be valid JSON.");
+        }
+        else
+        {
+            argsValid = true;
         }
 
         if (request.Priority is < -100 or > 100)
@@ -107,6 +113,13 @@ public sealed class JobRequestValidator(EscalaSettings settings)
         }
 
         var backoff = ParseOptional(request.Backoff, "backoff", Fail);
+
+        if (request.Tokens is < 0 or > 1_000_000_000)
+        {
+            Fail("tokens", "tokens must be between 0 and 1000000000.");
+        }
+
+        var cacheTtl = CacheTtl(request, Fail);
 
         if (request.IdempotencyKey is { Length: 0 or > 200 })
         {
@@ -152,7 +165,36 @@ public sealed class JobRequestValidator(EscalaSettings settings)
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
+            Traceparent = EscalaTracing.CurrentTraceparent(),
+            Tokens = request.Tokens ?? (argsValid ? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models) : null),
+            CacheTtl = cacheTtl,
+            CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
         };
+    }
+
+    /// <summary>The job's cache TTL (its own <c>cache.ttl</c>, else its kind's default); null when it is not cached.</summary>
+    private TimeSpan? CacheTtl(JobRequest request, Action<string, string, JobRequestFault> fail)
+    {
+        TimeSpan ttl;
+        if (request.Cache?.Ttl is { } text)
+        {
+            if (!Durations.TryParse(text, out ttl) || ttl > settings.Cache.MaxTtl)
+            {
+                fail("cache.ttl", $"Not a duration of at most {Durations.Format(settings.Cache.MaxTtl)}, such as 10m.", JobRequestFault.Invalid);
+                return null;
+            }
+        }
+        else if (request.Cache is not null)
+        {
+            fail("cache.ttl", "Give the TTL, such as 10m.", JobRequestFault.Invalid);
+            return null;
+        }
+        else if (request.Kind is null || !settings.Cache.Kinds.TryGetValue(request.Kind, out ttl))
+        {
+            return null;
+        }
+
+        return ttl > TimeSpan.Zero && settings.Cache.Enabled ? ttl : null;
     }
 
     private static TimeSpan? ParseOptional(string? text, string field, Action<string, string, JobRequestFault> fail)

@@ -29,6 +29,9 @@ public sealed class EscalaOptions
     public TelemetryOptions Telemetry { get; set; } = new();
     /// <summary>LLMs by name, called by <c>llm.chat</c> jobs (<see cref="ModelOptions"/>).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The result cache (<see cref="CacheOptions"/>).</summary>
+    public CacheOptions Cache { get; set; } = new();
 }
 
 public static class NodeRoles
@@ -97,6 +100,12 @@ public sealed class ResourceOptions
 
     /// <summary>Most starts per window, such as <c>60/min</c>, <c>10/s</c> or <c>1000/1h</c>; unset for no limit.</summary>
     public string? Rate { get; set; }
+
+    /// <summary>
+    /// A token budget per window, such as <c>40000/min</c> (LLM tokens per minute, prompt and reply): admission reserves
+    /// each job's estimate and the actual usage settles it. Unset for no budget.
+    /// </summary>
+    public string? Tokens { get; set; }
 
     public BreakerOptions? Breaker { get; set; }
 }

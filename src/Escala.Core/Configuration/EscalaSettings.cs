@@ -30,6 +30,9 @@ public sealed class EscalaSettings
     /// <summary>LLMs by name (<c>models</c>).</summary>
     public IReadOnlyDictionary<string, ModelSettings> Models { get; init; } = new Dictionary<string, ModelSettings>(StringComparer.Ordinal);
 
+    /// <summary>The result cache (<c>cache</c>).</summary>
+    public CacheSettings Cache { get; init; } = CacheSettings.Default;
+
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
     public QueueSettings? FindQueue(string name) => Queues.GetValueOrDefault(name);
@@ -57,6 +60,9 @@ public sealed record ResourceSettings
     public required string Name { get; init; }
     public int? Concurrency { get; init; }
     public RateLimit? Rate { get; init; }
+
+    /// <summary>The token budget (<see cref="ResourceOptions.Tokens"/>): permits are tokens.</summary>
+    public RateLimit? Tokens { get; init; }
     public BreakerSettings? Breaker { get; init; }
 }
 

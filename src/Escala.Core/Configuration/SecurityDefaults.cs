@@ -3,7 +3,7 @@ namespace Escala.Configuration;
 /// <summary>The defaults and bounds of <see cref="SecurityOptions"/> and of request limits, in one place.</summary>
 public static class SecurityDefaults
 {
-    public const long MaxBatchBodyBytes = 16L << 20;
+    public const long MaxBatchBodyBytes = 8L << 20;
     public const long MaxBatchBodyBytesBound = 256L << 20;
     public const int MaxStreamsPerKey = 20;
     public const int MaxStreams = 1000;
@@ -15,6 +15,12 @@ public static class SecurityDefaults
 
     /// <summary>What a body may add around its arguments or result (the envelope): 64 KiB.</summary>
     public const long EnvelopeBytes = 64 << 10;
+
+    /// <summary>Requests with a body larger than a submit's (batches) read at once on one node: 2.</summary>
+    public const int LargeBodiesAtOnce = 2;
+
+    /// <summary>How long a large request waits for its turn before a 503: 30 s.</summary>
+    public static readonly TimeSpan LargeBodyWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest URL (path and query) accepted: 8 KiB; longer is 414.</summary>
     public const int MaxUrlBytes = 8 << 10;

@@ -31,7 +31,7 @@ public sealed class SecurityOptions
     /// <summary>Where the <c>http</c> kind may connect.</summary>
     public EgressOptions Egress { get; set; } = new();
 
-    /// <summary>Largest body of <c>POST /v1/jobs/batch</c> in bytes. Defaults to <see cref="SecurityDefaults.MaxBatchBodyBytes"/> (16 MiB), at most 256 MiB.</summary>
+    /// <summary>Largest body of <c>POST /v1/jobs/batch</c> in bytes. Defaults to <see cref="SecurityDefaults.MaxBatchBodyBytes"/> (8 MiB), at most 256 MiB.</summary>
     public long MaxBatchBodyBytes { get; set; } = SecurityDefaults.MaxBatchBodyBytes;
 
     /// <summary>Most server-sent event streams open at once per key (or per address in open mode). Defaults to <see cref="SecurityDefaults.MaxStreamsPerKey"/> (20).</summary>

@@ -65,6 +65,12 @@ public static partial class SettingsBuilder
                 errors.Add($"{key}:Rate: '{r.Rate}' is not a rate such as 60/min, 10/s or 1000/1h.");
             }
 
+            RateLimit? tokens = null;
+            if (r.Tokens is not null && !TryParseRate(r.Tokens, out tokens))
+            {
+                errors.Add($"{key}:Tokens: '{r.Tokens}' is not a token budget such as 40000/min.");
+            }
+
             BreakerSettings? breaker = null;
             if (r.Breaker is { } b)
             {
@@ -87,7 +93,7 @@ public static partial class SettingsBuilder
                 };
             }
 
-            resources[name] = new ResourceSettings { Name = name, Concurrency = r.Concurrency, Rate = rate, Breaker = breaker };
+            resources[name] = new ResourceSettings { Name = name, Concurrency = r.Concurrency, Rate = rate, Tokens = tokens, Breaker = breaker };
         }
 
         var kindResources = new Dictionary<string, string[]>(options.KindResources, StringComparer.Ordinal);
@@ -130,6 +136,7 @@ public static partial class SettingsBuilder
             Resources = resources,
             KindResources = kindResources,
             Models = models,
+            Cache = CacheSettings.Build(options.Cache, errors),
             LeaseDuration = lease,
             HeartbeatInterval = heartbeat,
             PollInterval = Positive(errors, $"Execution:PollInterval", options.Execution.PollInterval),

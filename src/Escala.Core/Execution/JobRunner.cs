@@ -79,7 +79,7 @@ internal sealed class JobRunner
         var job = run.Job;
         var queue = run.Producer.Queue;
         var timeout = job.Timeout ?? queue.Timeout;
-        using var activity = EscalaTracing.Source.StartActivity("job " + job.Kind);
+        using var activity = EscalaTracing.Source.StartActivity("job " + job.Kind, ActivityKind.Consumer, EscalaTracing.ParentOf(job.Traceparent));
         activity?.SetTag("escala.job.id", job.Id).SetTag("escala.queue", job.Queue).SetTag("escala.attempt", job.Attempt);
         using var scope = _logger.BeginScope(new JobLogScope(job));
         Log.JobStarted(_logger, job.Id, job.Queue, job.Kind, job.Attempt);

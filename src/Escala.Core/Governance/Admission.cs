@@ -32,6 +32,9 @@ public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rat
     /// </summary>
     public int Probes { get; init; } = 1;
 
+    /// <summary>Most tokens reserved in a sliding window, cluster-wide (<c>40000/min</c>); null for no budget.</summary>
+    public RateLimit? Tokens { get; init; }
+
     /// <summary>The concurrency in force: the breaker's probe count when half-open, nothing when open.</summary>
     public int? EffectiveConcurrency => Gate.State switch
     {

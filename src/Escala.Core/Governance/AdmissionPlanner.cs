@@ -10,6 +10,7 @@ public sealed class AdmissionPlanner
 {
     private readonly Admission _admission;
     private readonly Dictionary<string, long> _room = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _tokenRoom = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _tenantRunning;
     private readonly Dictionary<string, int> _admittedStarts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _blockedResources = new(StringComparer.Ordinal);
@@ -25,6 +26,9 @@ public sealed class AdmissionPlanner
     /// Resources whose cluster-wide breaker pause (<see cref="BreakerPause.Reason"/>) has expired with no success
     /// since: half-open for the whole cluster, so they admit at most their <see cref="ResourceLimit.Probes"/> at once.
     /// </param>
+    /// <param name="tokensInWindow">
+    /// Tokens reserved (or settled) per resource with a token budget within <see cref="Tokens.TokenWindow.Of"/> its window, cluster-wide.
+    /// </param>
     public AdmissionPlanner(
         Admission admission,
         IReadOnlyDictionary<string, long> runningByResource,
@@ -32,7 +36,8 @@ public sealed class AdmissionPlanner
         IReadOnlyDictionary<string, DateTimeOffset> pausedUntil,
         IReadOnlyDictionary<string, long> runningByTenant,
         DateTimeOffset now,
-        IReadOnlySet<string>? halfOpen = null)
+        IReadOnlySet<string>? halfOpen = null,
+        IReadOnlyDictionary<string, long>? tokensInWindow = null)
     {
         _admission = admission;
         foreach (var (name, limit) in admission.Resources)
@@ -56,6 +61,13 @@ public sealed class AdmissionPlanner
             if (pausedUntil.TryGetValue(name, out var until) && until > now)
             {
                 room = 0;
+            }
+
+            if (limit.Tokens is { } budget)
+            {
+                var tokenRoom = budget.Permits - (tokensInWindow?.GetValueOrDefault(name) ?? 0);
+                _tokenRoom[name] = tokenRoom;
+                room = tokenRoom <= 0 ? 0 : room;
             }
 
             _room[name] = room;
@@ -84,11 +96,20 @@ public sealed class AdmissionPlanner
     /// <summary>Tenants at their cap in this queue.</summary>
     public IReadOnlySet<string> BlockedTenants => _blockedTenants;
 
+    /// <summary>True when <paramref name="resource"/> has a token budget: drivers record an admitted job's reservation on it.</summary>
+    public bool HasTokenBudget(string resource) => _tokenRoom.ContainsKey(resource);
+
     /// <summary>Starts admitted so far per rate-limited resource: drivers record them in their rate log.</summary>
     public IReadOnlyDictionary<string, int> AdmittedRateStarts => _admittedStarts;
 
     /// <summary>Admits the job and takes its capacity, or leaves everything as it was and returns false.</summary>
-    public bool TryAdmit(string tenant, IReadOnlyList<string> resources)
+    /// <param name="tenant">The job's tenant.</param>
+    /// <param name="resources">The resources it needs.</param>
+    /// <param name="tokens">
+    /// Its token estimate, reserved on every resource with a budget. A job larger than a whole budget is admitted only
+    /// when nothing else is reserved in the window, so it runs (alone) instead of waiting for ever.
+    /// </param>
+    public bool TryAdmit(string tenant, IReadOnlyList<string> resources, long tokens = 0)
     {
         if (_admission.TenantConcurrency is { } cap && _tenantRunning.GetValueOrDefault(tenant) >= cap)
         {
@@ -98,6 +119,12 @@ public sealed class AdmissionPlanner
         foreach (var resource in resources)
         {
             if (_room.TryGetValue(resource, out var room) && room <= 0)
+            {
+                return false;
+            }
+
+            if (tokens > 0 && _tokenRoom.TryGetValue(resource, out var tokenRoom)
+                && tokens > tokenRoom && tokenRoom < _admission.Resources[resource].Tokens!.Permits)
             {
                 return false;
             }
@@ -111,6 +138,15 @@ public sealed class AdmissionPlanner
             }
 
             _room[resource] = room == long.MaxValue ? room : room - 1;
+            if (_tokenRoom.TryGetValue(resource, out var tokenRoom))
+            {
+                _tokenRoom[resource] = tokenRoom - tokens;
+                if (tokenRoom - tokens <= 0)
+                {
+                    _room[resource] = 0;
+                }
+            }
+
             if (_admission.Resources[resource].Rate is not null)
             {
                 _admittedStarts[resource] = _admittedStarts.GetValueOrDefault(resource) + 1;

@@ -210,7 +210,7 @@ public sealed class ResourceGovernor
         foreach (var (name, resource) in _settings.Resources)
         {
             var gate = _breakers.TryGetValue(name, out var breaker) ? breaker.Gate(now) : BreakerGate.Closed;
-            limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1 };
+            limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1, Tokens = resource.Tokens };
         }
 
         return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency };

@@ -62,7 +62,13 @@ public sealed record Job
     /// <summary>A cancel was asked for while the job was running; the runner should stop it.</summary>
     public bool CancelRequested { get; init; }
 
+    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit; each attempt's span is its child.</summary>
+    public string? Traceparent { get; init; }
+
     public LeaseRef Lease => new(Id, LeaseToken ?? string.Empty);
+
+    /// <summary>Completed from the result cache: a job completed without any attempt can only have come from there.</summary>
+    public bool Cached => State == JobState.Completed && Attempt == 0;
 }
 
 /// <summary>Names one lease of one job: stores apply a change only while the job is still running under this token.</summary>

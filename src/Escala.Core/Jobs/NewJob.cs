@@ -18,6 +18,24 @@ public sealed record NewJob
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
 
+    /// <summary>The W3C trace context (<c>traceparent</c>) of the submit, so the job's execution joins its trace.</summary>
+    public string? Traceparent { get; init; }
+    /// <summary>Tokens the job is expected to use: reserved at admission on each of its resources with a token budget; null for none.</summary>
+    public long? Tokens { get; init; }
+
+    /// <summary>The result-cache key of a job asking to be cached (<see cref="Caching.ResultCacheKey"/>): its result serves later identical jobs.</summary>
+    public string? CacheKey { get; init; }
+
+    /// <summary>How old a cached result may be to serve this job (not stored); null when it does not ask for the cache.</summary>
+    public TimeSpan? CacheTtl { get; init; }
+
+    /// <summary>A result found in the cache: the job is stored completed with it (no attempt), a cache hit.</summary>
+    public string? CachedResult { get; init; }
+
+    /// <summary>The state a store gives this job when it inserts it at <paramref name="now"/>.</summary>
+    public JobState InitialState(DateTimeOffset now) =>
+        CachedResult is not null ? JobState.Completed : RunAt > now ? JobState.Scheduled : JobState.Available;
+
     /// <summary>
     /// The job this becomes once stored under <paramref name="id"/>. A store passes the instants and
     /// durations as it keeps them (rounded to its precision), so the job it returns is the job it holds.
@@ -38,5 +56,8 @@ public sealed record NewJob
         Resources = Resources,
         Timeout = timeout,
         Backoff = backoff,
+        Traceparent = Traceparent,
+        Result = CachedResult,
+        FinishedAt = CachedResult is null ? null : createdAt,
     };
 }

@@ -33,6 +33,9 @@ public sealed record LeaseRequest
 {
     public required string Queue { get; init; }
 
+    /// <summary>Only this tenant's jobs (an external worker acting for one tenant); null for every tenant.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>The node or external worker that will hold the leases.</summary>
     public required string Holder { get; init; }
 

@@ -23,6 +23,7 @@ public static class EscalaMeter
     public const string BreakerStatus = "escala.breaker.status";
     public const string ResourceLimit = "escala.resource.limit";
     public const string ResourcePaused = "escala.resource.paused";
+    public const string StoreUp = "escala.store.up";
 
     /// <summary>The breaker states as metrics name them (label <c>state</c> of <see cref="BreakerStatus"/>, <c>to</c> of <see cref="BreakerTransitions"/>).</summary>
     public static IReadOnlyList<string> BreakerStates { get; } = ["closed", "open", "half_open"];

@@ -9,7 +9,16 @@ internal static partial class Log
     public static partial void JobStarted(ILogger logger, long jobId, string queue, string kind, int attempt);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed ({FailureKind}); {Next}: {Error}")]
-    public static partial void JobFailed(ILogger logger, long jobId, int attempt, string failureKind, string next, string error);
+    private static partial void JobFailedRedacted(ILogger logger, long jobId, int attempt, string failureKind, string next, string error);
+
+    /// <summary>A failed attempt; its error (a handler's own text, which may quote user data) passes through <see cref="LogRedaction"/>.</summary>
+    public static void JobFailed(ILogger logger, long jobId, int attempt, string failureKind, string next, string error)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            JobFailedRedacted(logger, jobId, attempt, failureKind, next, LogRedaction.Apply(error));
+        }
+    }
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Job {JobId} overran its hard timeout of {Timeout}; its slot is freed though the handler still runs")]
     public static partial void HardTimeout(ILogger logger, long jobId, TimeSpan timeout);

@@ -7,7 +7,8 @@ namespace Escala.FakeDependency.OpenAI;
 /// A fake OpenAI-compatible chat model: <c>POST /v1/chat/completions</c> (streaming SSE and not, with <c>usage</c>),
 /// <c>GET /v1/models</c>; <c>PUT|GET /_openai/config</c> sets its <see cref="ChatBehaviour"/> (latency to first
 /// token, tokens per second, reply length, injected 500s and 429s with Retry-After, a provider token budget);
-/// <c>GET /_openai/stats[?window=1m]</c> and <c>POST /_openai/reset</c> let tests check what it served.
+/// <c>GET /_openai/stats[?window=1m]</c>, <c>GET /_openai/served</c> (each served call's arrival in Unix ms and tokens)
+/// and <c>POST /_openai/reset</c> let tests check what it served.
 /// </summary>
 public static class ChatCompletionsEndpoint
 {
@@ -34,6 +35,7 @@ public static class ChatCompletionsEndpoint
                 ? Results.Problem(statusCode: 400, detail: "window: not a duration")
                 : Results.Json(m.Ledger.Snapshot(span), Json);
         });
+        app.MapGet("/_openai/served", (FakeChatModel m) => Results.Json(m.Ledger.Served(), Json));
         app.MapPost("/_openai/reset", (FakeChatModel m) =>
         {
             m.Ledger.Reset();

@@ -112,6 +112,15 @@ public sealed class ChatLedger
         }
     }
 
+    /// <summary>Arrival (Unix ms) and tokens of every served request kept in the log, oldest first.</summary>
+    public IReadOnlyList<long[]> Served()
+    {
+        lock (_lock)
+        {
+            return _served.Select(s => new[] { s.AtMs, s.Tokens }).ToList();
+        }
+    }
+
     public ChatStats Snapshot(TimeSpan window)
     {
         var max = MaxTokensInWindow(window);

@@ -17,6 +17,7 @@ public static class ApiEndpoints
         v1.MapWorkers();
         v1.MapDiscard();
         v1.MapStats();
+        v1.MapPii();
         return app;
     }
 

@@ -27,6 +27,9 @@ public sealed record JobDto
     public IReadOnlyList<AttemptError> Errors { get; init; } = [];
     public bool CancelRequested { get; init; }
 
+    /// <summary>Completed at submission from the result cache (no worker, no resource slot).</summary>
+    public bool Cached { get; init; }
+
     /// <summary>
     /// Why an available job is not running yet ("waiting: resource llm, breaker open"); only on single-job reads
     /// and events, null in lists and when nothing holds the job back.
@@ -53,5 +56,6 @@ public sealed record JobDto
         Progress = job.Progress,
         Errors = job.Errors,
         CancelRequested = job.CancelRequested,
+        Cached = job.Cached,
     };
 }

@@ -23,8 +23,11 @@ public static class RequestBody
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
             var unknown = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, field,
-                unknown ? "Unknown field." : $"Malformed JSON: {FirstSentence(ex.Message)}");
+            // The serializer's own message names .NET types ("could not be converted to System.String"): never echo it.
+            var message = unknown ? "Unknown field."
+                : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "Wrong type of JSON value for this field."
+                : $"Malformed JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, field, message);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -32,11 +35,6 @@ public static class RequestBody
         }
     }
 
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
 }
 
 /// <summary>The API's JSON conventions: camelCase, case-insensitive reading, enums as strings.</summary>

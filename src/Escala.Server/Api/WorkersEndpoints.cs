@@ -97,7 +97,7 @@ public static class WorkersEndpoints
         }
 
         var holder = "worker:" + (string.IsNullOrWhiteSpace(body.Worker) ? http.Connection.RemoteIpAddress?.ToString() : body.Worker![..Math.Min(body.Worker.Length, 64)]);
-        var leased = await attempts.LeaseAsync(new ExternalLease(queues, body.Kinds, max, wait, holder), ct);
+        var leased = await attempts.LeaseAsync(new ExternalLease(queues, body.Kinds, max, wait, holder, Security.Caller.LeaseTenant(http)), ct);
         return Results.Ok(new
         {
             jobs = leased.Select(LeasedJobDto.From),
@@ -236,7 +236,7 @@ public static class WorkersEndpoints
             var job = leased.Job;
             var limits = leased.Deadlines;
             return new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt,
-                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, Traceparent: null);
+                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, job.Traceparent);
         }
     }
 }

@@ -35,7 +35,8 @@ internal static class KeysCommands
         var scopes = new Option<string>("--scopes") { Description = "Comma-separated: submit, read, worker, admin.", DefaultValueFactory = _ => "submit,read" };
         var queues = new Option<string?>("--queues") { Description = "Comma-separated queues it may submit to and lease from; all when left out." };
         var name = new Option<string>("--name") { Description = "A label for people.", DefaultValueFactory = _ => "key" };
-        var command = new Command("create", "Create a key and print it once.") { tenant, scopes, queues, name, store, data, config };
+        var ifNone = new Option<bool>("--if-none") { Description = "Create it only when no active key exists (a deployment's first start)." };
+        var command = new Command("create", "Create a key and print it once.") { tenant, scopes, queues, name, ifNone, store, data, config };
         command.SetAction((parse, ct) => WithStoreAsync(parse.GetValue(store), parse.GetValue(data), parse.GetValue(config), async (keys, settings) =>
         {
             var request = KeyRequest.Validate(parse.GetValue(name), parse.GetValue(tenant), Split(parse.GetValue(scopes)),
@@ -48,6 +49,12 @@ internal static class KeysCommands
                 }
 
                 return 2;
+            }
+
+            if (parse.GetValue(ifNone) && await keys.CountActiveKeysAsync(ct) > 0)
+            {
+                await Console.Error.WriteLineAsync("An active key exists already; none created (--if-none).");
+                return 0;
             }
 
             var (key, text) = KeyRequest.NewKey(request, DateTimeOffset.UtcNow);

@@ -112,7 +112,7 @@ public static class EscalaHost
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
+        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080", settings.Role);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -140,7 +140,7 @@ public static class EscalaHost
         await MigrateAsync(store);
         try
         {
-            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, configuration["Urls"] ?? "http://127.0.0.1:8080");
+            await Security.SecurityStartup.CheckAsync(security, (IKeyStore)store, configuration["Urls"] ?? "http://127.0.0.1:8080", settings.Role);
         }
         catch (ConfigurationException)
         {
@@ -152,11 +152,12 @@ public static class EscalaHost
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
+        Escala.Telemetry.LogRedaction.Use(new Escala.Workloads.Pii.PiiLogRedactor(Escala.Workloads.Pii.PiiDetector.Default)); // no PII in logs
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());
         builder.Services.AddEscalaDashboard();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Api.OpenApi.EscalaOpenApi>());
         builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 

@@ -95,7 +95,10 @@ public sealed class LoadRunner
     private async Task<LoadReport> RunAgainstAsync(Uri url, bool hostsNode, CancellationToken ct)
     {
         var longestWait = _scenario.Operations.Select(o => o.Wait).DefaultIfEmpty(TimeSpan.Zero).Max();
-        using var api = new HttpClient { BaseAddress = url, Timeout = longestWait + TimeSpan.FromSeconds(30) };
+        // Connections are bounded (each is a socket on both sides of loopback): one per user in the closed model, one per
+        // operation in flight in the open model (whose arrivals beyond workload.maxInFlight are dropped and counted).
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Workload.Users is { } users ? users + 16 : Workload.MaxInFlight };
+        using var api = new HttpClient(handler) { BaseAddress = url, Timeout = longestWait + TimeSpan.FromSeconds(30) };
         using var dependencyClient = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var limits = await LimitsAsync(api, ct);
         await using var fakes = await FakeDependencyServer.StartAsync(_scenario, limits, ct);
@@ -103,7 +106,7 @@ public sealed class LoadRunner
         var recorders = _scenario.Operations.ToDictionary(o => o.Name, o => new OperationRecorder(o.Name), StringComparer.Ordinal);
         var operations = _scenario.Operations.ToDictionary(o => o.Name, o => Create(o, new JobTemplate(o, fakes.UrlOf), recent), StringComparer.Ordinal);
         var poolRecorders = _scenario.Workers.Select(w => new OperationRecorder($"worker:{w.Name}")).ToList();
-        var pools = _scenario.Workers.Select((w, i) => new WorkerPool(w, fakes.UrlOf(w.Dependency), poolRecorders[i], Second)).ToList();
+        var pools = _scenario.Workers.Select((w, i) => new WorkerPool(w, fakes.UrlOf(w.Dependency), poolRecorders[i], Second, Workload.RampUp)).ToList();
 
         var startedAt = DateTimeOffset.UtcNow;
         _clock.Start();
@@ -385,7 +388,7 @@ public sealed class LoadRunner
             Queues = queues,
             Generator = generator,
             Sla = SlaEvaluator.Evaluate(_scenario, operations, dependencies, queues, generator, steady),
-            Hints = CapacityAdvisor.Advise(operations, dependencies, resources, queues, load, generator, Workload.Duration.TotalSeconds),
+            Hints = CapacityAdvisor.Advise(operations, dependencies, resources, queues, load, generator, Workload.Duration.TotalSeconds, new OfferedLoad(_scenario)),
             Timeline = [.. snapshots.SelectMany(s => s.Seconds.Select(f => new TimelinePoint(s.Name, f.Second, f.Ok, f.Errors, f.Latency?.P50Ms, f.Latency?.P95Ms, f.Latency?.P99Ms)))],
         };
     }

@@ -88,6 +88,7 @@ public static class EscalaTelemetry
             });
         services.AddSingleton<ResourceGauges>();
         services.AddHostedService<MetricsPrimer>();
+        services.AddHostedService<StoreProbe>();
         return services;
     }
 

@@ -9,17 +9,46 @@ namespace Escala.Server.Security;
 /// envelope, a batch <c>security:maxBatchBodyBytes</c>, a worker's result or progress the arguments limit, and
 /// calls that carry no job data (leases, heartbeats, pauses, keys) 64 KiB.
 /// </summary>
+/// <remarks>
+/// Bodies larger than a submit (batches) are read at most <see cref="SecurityDefaults.LargeBodiesAtOnce"/> at a time
+/// per node; others wait for a turn (up to <see cref="SecurityDefaults.LargeBodyWait"/>, then 503 with Retry-After),
+/// so twenty concurrent 100 MiB posts cannot hold twenty large buffers at once.
+/// </remarks>
 public sealed class BodyLimits(RequestDelegate next, EscalaSettings settings, SecuritySettings security)
 {
-    public Task InvokeAsync(HttpContext context)
+    private readonly SemaphoreSlim _large = new(SecurityDefaults.LargeBodiesAtOnce);
+
+    public async Task InvokeAsync(HttpContext context)
     {
+        var limit = LimitFor(context.Request.Method, RouteOf.Get(context), settings, security);
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
-            feature.MaxRequestBodySize = LimitFor(context.Request.Method, RouteOf.Get(context), settings, security);
+            feature.MaxRequestBodySize = limit;
         }
 
-        return next(context);
+        if (limit <= settings.MaxArgsBytes + SecurityDefaults.EnvelopeBytes || context.Request.ContentLength is 0)
+        {
+            await next(context);
+            return;
+        }
+
+        if (!await _large.WaitAsync(SecurityDefaults.LargeBodyWait, context.RequestAborted))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await ProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                "Too many large requests are being read on this node; retry shortly.");
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            _large.Release();
+        }
     }
 
     public static long LimitFor(string method, string route, EscalaSettings settings, SecuritySettings security)
@@ -29,6 +58,11 @@ public sealed class BodyLimits(RequestDelegate next, EscalaSettings settings, Se
         if (!RequestGuards.ChangesState(method))
         {
             return SecurityDefaults.SmallBodyBytes;
+        }
+
+        if (path == "/v1/pii/scan")
+        {
+            return Escala.Workloads.Pii.PiiDefaults.MaxSyncRequestBytes; // the text's own limit is checked after parsing
         }
 
         if (path == "/v1/jobs/batch")

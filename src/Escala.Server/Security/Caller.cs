@@ -18,6 +18,9 @@ public sealed record Caller(string Actor, string Tenant, IReadOnlySet<string> Sc
     /// <summary>True when the caller may touch <paramref name="queue"/>.</summary>
     public bool MayUse(string queue) => Queues is null || Queues.Contains(queue, StringComparer.Ordinal);
 
+    /// <summary>Whose jobs an external worker leases: its key's tenant; every tenant's in open mode.</summary>
+    public static string? LeaseTenant(HttpContext context) => Of(context) is { Actor: not "open" } caller ? caller.Tenant : null;
+
     public static Caller? Of(HttpContext context) => context.Items.TryGetValue(Item, out var caller) ? caller as Caller : null;
 
     public void AttachTo(HttpContext context)

@@ -31,7 +31,10 @@ public sealed class RequestGuards(RequestDelegate next, SecuritySettings securit
                 "This host name is not served here. Add it to security:allowedHosts if it is yours.", "Host", "Host not allowed.");
         }
 
-        if (ChangesState(request.Method) && !request.HasJsonContentType() && !request.Headers.ContainsKey("Authorization"))
+        // CSRF: POST is the one state-changing method a page on another site can send without a CORS preflight
+        // (a form, a simple fetch). PUT, PATCH and DELETE always preflight, and CORS is off unless origins are
+        // configured, so a browser never sends them cross-site: `curl -X DELETE` needs no content type.
+        if (HttpMethods.IsPost(request.Method) && !request.HasJsonContentType() && !request.Headers.ContainsKey("Authorization"))
         {
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
                 "A request that changes something needs Content-Type: application/json or an Authorization header.",

@@ -78,6 +78,11 @@ public sealed class SecuritySettings
                 errors.Add("security:jwt: give exactly one of signingKey, signingKeyFile or jwksFile.");
             }
 
+            if (jwt.SigningKey is { } secret && System.Text.Encoding.UTF8.GetByteCount(secret) < 32)
+            {
+                errors.Add("security:jwt:signingKey: use at least 32 bytes (256 bits).");
+            }
+
             foreach (var (key, file) in new[] { ("security:jwt:signingKeyFile", jwt.SigningKeyFile), ("security:jwt:jwksFile", jwt.JwksFile) })
             {
                 if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))

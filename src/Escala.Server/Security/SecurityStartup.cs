@@ -7,9 +7,10 @@ namespace Escala.Server.Security;
 public static partial class SecurityStartup
 {
     /// <summary>Throws <see cref="ConfigurationException"/> (exit code 2) when the node listens beyond loopback without keys or JWT.</summary>
-    public static async Task CheckAsync(SecuritySettings security, IKeyStore keys, string urls)
+    /// <remarks>A <c>worker</c> node serves no API (only health and metrics, which then need keys too), so it may start without one.</remarks>
+    public static async Task CheckAsync(SecuritySettings security, IKeyStore keys, string urls, string role)
     {
-        if (security.LoopbackOnly || security.JwtEnabled || await keys.CountActiveKeysAsync(CancellationToken.None) > 0)
+        if (security.LoopbackOnly || security.JwtEnabled || !NodeRoles.ServesApi(role) || await keys.CountActiveKeysAsync(CancellationToken.None) > 0)
         {
             return;
         }

@@ -25,13 +25,33 @@ internal static class JobSql
         "RETURNING " + JobRows.Columns;
 
     /// <summary>
-    /// <see cref="LeaseNext"/> for some kinds only (<c>$kinds</c>: a JSON array). It walks the same index and skips
-    /// other kinds' rows, so it costs more only while such rows wait at the head of the queue.
+    /// <see cref="LeaseNext"/> narrowed to some kinds (<c>$kinds</c>: a JSON array; a node leases only kinds it has
+    /// handlers for, a worker may ask for some) and/or to one tenant (<c>$tenant</c>: an external worker's key). Each
+    /// form is its own statement text, so each keeps its own prepared plan; all walk the same index and skip the
+    /// other rows, so they cost more only while such rows wait at the head of the queue.
     /// </summary>
-    public const string LeaseNextKinds =
+    public static string LeaseNextWhere(bool kinds, bool tenant) => (kinds, tenant) switch
+    {
+        (false, false) => LeaseNext,
+        (true, false) => LeaseNextKinds,
+        (false, true) => LeaseNextOfTenant,
+        (true, true) => LeaseNextKindsOfTenant,
+    };
+
+    private const string KindsFilter = "AND kind IN (SELECT value FROM json_each($kinds)) ";
+
+    private const string TenantFilter = "AND tenant = $tenant ";
+
+    private static readonly string LeaseNextKinds = LeaseNextFiltered(KindsFilter);
+
+    private static readonly string LeaseNextOfTenant = LeaseNextFiltered(TenantFilter);
+
+    private static readonly string LeaseNextKindsOfTenant = LeaseNextFiltered(KindsFilter + TenantFilter);
+
+    private static string LeaseNextFiltered(string filter) =>
         "UPDATE jobs SET state = 2, attempt = attempt + 1, attempted_at = $now, lease_token = lower(hex(randomblob(12))), " +
         "leased_by = $holder, lease_expires_at = $expires " +
-        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 AND kind IN (SELECT value FROM json_each($kinds)) " +
+        "WHERE id IN (SELECT id FROM jobs WHERE queue = $queue AND state = 1 " + filter +
         "ORDER BY priority DESC, run_at, id LIMIT $max) " +
         "RETURNING " + JobRows.Columns;
 

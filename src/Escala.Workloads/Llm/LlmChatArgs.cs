@@ -11,7 +11,7 @@ namespace Escala.Workloads.Llm;
 /// published as they come).
 /// </summary>
 public sealed record LlmChatArgs(string Model, IReadOnlyList<ChatMessage> Messages, int MaxTokens, float? Temperature, float? TopP,
-    IReadOnlyList<string>? Stop, bool Stream, int PromptChars)
+    IReadOnlyList<string>? Stop, bool Stream)
 {
     private static readonly HashSet<string> Roles = ["system", "user", "assistant"];
 
@@ -40,7 +40,6 @@ public sealed record LlmChatArgs(string Model, IReadOnlyList<ChatMessage> Messag
         }
 
         var messages = new List<ChatMessage>();
-        var chars = 0;
         var i = 0;
         foreach (var item in list.EnumerateArray())
         {
@@ -51,9 +50,7 @@ public sealed record LlmChatArgs(string Model, IReadOnlyList<ChatMessage> Messag
                 throw Bad($"args.messages[{i}]", "must have a role (system, user, assistant) and a string content");
             }
 
-            var text = content.GetString()!;
-            chars += text.Length;
-            messages.Add(new ChatMessage(new ChatRole(role.GetString()!), text));
+            messages.Add(new ChatMessage(new ChatRole(role.GetString()!), content.GetString()!));
             i++;
         }
 
@@ -67,7 +64,7 @@ public sealed record LlmChatArgs(string Model, IReadOnlyList<ChatMessage> Messag
                 : throw Bad("args.stop", "must be an array of strings");
         }
 
-        return new LlmChatArgs(model, messages, maxTokens, Float(args, "temperature", 0, 2), Float(args, "topP", 0, 1), stop, stream, chars);
+        return new LlmChatArgs(model, messages, maxTokens, Float(args, "temperature", 0, 2), Float(args, "topP", 0, 1), stop, stream);
     }
 
     /// <summary>The request as Microsoft.Extensions.AI options.</summary>
@@ -78,12 +75,6 @@ public sealed record LlmChatArgs(string Model, IReadOnlyList<ChatMessage> Messag
         TopP = TopP,
         StopSequences = Stop?.ToList(),
     };
-
-    /// <summary>
-    /// A cautious estimate of the tokens this call uses, prompt (a token per 3 characters, 4 more per message)
-    /// plus <see cref="MaxTokens"/>; admission reserves it and the actual usage settles it.
-    /// </summary>
-    public long EstimatedTokens => PromptChars / 3 + 4L * Messages.Count + MaxTokens;
 
     private static int? Int(JsonElement args, string name, int min, int max)
     {

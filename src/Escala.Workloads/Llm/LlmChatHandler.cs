@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Escala.Configuration;
 using Escala.Execution;
+using Escala.Storage;
 using Microsoft.Extensions.AI;
 
 namespace Escala.Workloads.Llm;
@@ -20,8 +21,14 @@ namespace Escala.Workloads.Llm;
 /// are permanent. Error messages name the endpoint (<c>llm.qwen.0</c>) and status only, never the provider's text
 /// (it can echo the key or the prompt).
 /// </remarks>
-public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeProvider time) : IJobHandler
+/// <param name="clients">The configured models.</param>
+/// <param name="metrics">Where calls are counted.</param>
+/// <param name="time">The clock of breakers and timings.</param>
+/// <param name="store">When it keeps a token ledger, each call's actual usage settles the estimate admission reserved.</param>
+public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeProvider time, IJobStore? store = null) : IJobHandler
 {
+    private readonly ITokenLedger? _ledger = store as ITokenLedger;
+
     /// <summary>How often streamed tokens are published. 50 ms.</summary>
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
 
@@ -42,6 +49,7 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             metrics.FellBack(args.Model, pool.Settings.Name);
         }
 
+        await LedgerAsync(l => l.RestampTokensAsync(context.JobId, time.GetUtcNow(), CancellationToken.None));
         var started = time.GetTimestamp();
         try
         {
@@ -53,11 +61,15 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             var result = new LlmChatResult(pool.Settings.Name, endpoint.Name, new LlmMessage("assistant", text), finish,
                 usage, (firstToken ?? duration).TotalMilliseconds, duration.TotalMilliseconds, fallbackFrom);
             metrics.Answered(pool.Settings.Name, context.Tenant, usage, firstToken ?? duration, duration);
+            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, usage.TotalTokens, CancellationToken.None));
             return result;
         }
         catch (ClientResultException ex) when (!cancellationToken.IsCancellationRequested)
         {
             metrics.Failed(pool.Settings.Name, ex.Status.ToString(CultureInfo.InvariantCulture), time.GetElapsedTime(started));
+
+            // The provider refused the call before generating anything: it used no tokens.
+            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, 0, CancellationToken.None));
             throw Classify(endpoint, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException
@@ -71,6 +83,26 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
         {
             endpoint.Breaker.Released();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Restamps or settles the job's token reservation. Best effort: when the store cannot be reached the reservation stays
+    /// as admission made it (the estimate, from the lease), which errs on the safe side.
+    /// </summary>
+    private async Task LedgerAsync(Func<ITokenLedger, Task> write)
+    {
+        if (_ledger is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await write(_ledger);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
         }
     }
 

@@ -32,7 +32,7 @@ internal static class ContextWords
         Add(ContextCategory.Pis, "pis", "pasep", "nis", "nit", "pispasep");
         Add(ContextCategory.Titulo, "titulo", "eleitor", "eleitoral", "zona");
         Add(ContextCategory.Renavam, "renavam");
-        Add(ContextCategory.Cnh, "cnh", "habilitacao", "motorista", "renach");
+        Add(ContextCategory.Cnh, "cnh", "habilitacao", "motorista", "renach", "registro");
         Add(ContextCategory.Rg, "rg", "identidade", "geral", "ssp", "rgs", "ci");
         Add(ContextCategory.Cep, "cep", "postal", "rua", "avenida", "av", "bairro", "endereco", "residente", "domiciliado",
             "domiciliada", "logradouro", "travessa", "alameda", "rodovia");
@@ -48,7 +48,8 @@ internal static class ContextWords
         Add(ContextCategory.Bank, "banco", "bancarios", "bancaria");
         Add(ContextCategory.Email, "email", "mail", "correio");
         Add(ContextCategory.Ip, "ip", "ipv4", "ipv6");
-        Add(ContextCategory.Birth, "nascimento", "nascido", "nascida", "nasceu", "nasc", "dn", "natalicio", "nasci", "nascidos");
+        Add(ContextCategory.Birth, "nascimento", "nascido", "nascida", "nasceu", "nasc", "dn", "natalicio", "nasci", "nascidos", "idade",
+            "aniversario");
         Add(ContextCategory.OtherDate, "admitido", "admitida", "admissao", "emissao", "emitido", "emitida", "expedicao",
             "expedido", "expedida", "validade", "vencimento", "venc", "vence", "valido", "casou", "casamento", "casada", "casado",
             "obito", "faleceu", "falecimento", "falecido", "demitido", "demissao", "desligamento", "contratado", "contratada",
@@ -56,11 +57,14 @@ internal static class ContextWords
             "pagamento", "pago", "paga", "compra", "entrega", "consulta", "audiencia", "atendimento", "internacao", "alta",
             "inicio", "termino", "desde", "ate", "aposentou", "aposentadoria", "mudou", "chegou", "data", "datado", "datada",
             "hoje", "ocorrido", "ocorreu", "realizado", "realizada", "prazo", "agendado", "agendada", "posse", "vigencia",
-            "cadastro", "cadastrado", "atualizado", "acesso", "login");
+            "cadastro", "cadastrado", "atualizado", "acesso", "login", "internado", "internada", "operado", "operada", "cirurgia",
+            "exame", "vacinado", "vacinada", "vacina", "batizado", "batizada", "preso", "presa", "condenado", "julgado", "sentenca",
+            "publicado", "publicada", "publicacao", "distribuido", "nomeado", "nomeada", "eleito", "viajou", "entrada", "saida",
+            "evento", "embarque", "chegada", "partida", "transferido", "transferida", "divorcio", "separacao", "adocao");
         Add(ContextCategory.Reference, "protocolo", "pedido", "pedidos", "processo", "autos", "fiscal", "nf", "nfe", "boleto",
             "codigo", "cod", "ticket", "chamado", "rastreio", "rastreamento", "lote", "ocorrencia", "fatura", "contrato",
             "apolice", "sinistro", "sku", "serie", "serial", "transacao", "reserva", "localizador", "ordem", "guia", "nota",
-            "barras", "matricula", "oab", "crm", "inscricao", "requerimento", "solicitacao", "os", "bo", "versao", "build",
+            "barras", "matricula", "oab", "crm", "requerimento", "solicitacao", "bo", "versao", "build",
             "recibo", "comprovante", "nsu", "autorizacao", "id", "cupom", "tracking", "objeto", "encomenda", "pacote",
             "produto", "item", "ref", "referencia", "autenticacao", "chassi", "prontuario", "auto", "infracao");
         return map.ToFrozenDictionary(StringComparer.Ordinal);
@@ -96,6 +100,7 @@ internal static class ContextWords
 
         Span<char> folded = stackalloc char[24];
         var i = position - 1;
+        var digits = 0;
         while (i >= floor)
         {
             var c = text[i];
@@ -106,6 +111,13 @@ internal static class ContextWords
 
             if (!IsLetter(c))
             {
+                // A birth label speaks for the first date after it: another date in between ("nasceu em 12/12/1950 e foi
+                // internado em 01/03/2024") ends the search.
+                if (dates && char.IsAsciiDigit(c) && ++digits >= 4)
+                {
+                    return ContextCategory.None;
+                }
+
                 i--;
                 continue;
             }
@@ -159,6 +171,22 @@ internal static class ContextWords
     {
         Span<char> folded = stackalloc char[24];
         var set = 0;
+
+        // Initials such as "D.N." (data de nascimento) read as one word.
+        var letters = 0;
+        foreach (var c in cell)
+        {
+            if (IsLetter(c) && letters < folded.Length)
+            {
+                folded[letters++] = FoldChar(c);
+            }
+        }
+
+        if (letters is >= 2 and <= 4 && Lookup.TryGetValue(folded[..letters], out var initials))
+        {
+            set |= 1 << (int)initials;
+        }
+
         var i = 0;
         while (i < cell.Length)
         {

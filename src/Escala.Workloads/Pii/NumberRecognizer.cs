@@ -45,6 +45,11 @@ internal static class NumberRecognizer
                     break;
                 }
 
+                if (length < 3)
+                {
+                    continue; // no entity has fewer digits
+                }
+
                 if (context < 0)
                 {
                     context = ContextOf(text, groups[a].Start);
@@ -272,7 +277,7 @@ internal static class NumberRecognizer
                         return new Candidate(PiiTypes.Pis, start, end, reference ? 0.3 : 1.0);
                     }
 
-                    if (Has(context, ContextCategory.Cpf) && cpf)
+                    if ((Has(context, ContextCategory.Cpf) || Has(context, ContextCategory.Cnpj)) && cpf)
                     {
                         return new Candidate(PiiTypes.Cpf, start, end, 1.0);
                     }
@@ -374,15 +379,15 @@ internal static class NumberRecognizer
                 reference ? 0.2 : Has(context, ContextCategory.Card) || grouped ? 1.0 : 0.85);
         }
 
+        if (Has(context, ContextCategory.Rg) && d.Length is >= 5 and <= 10 && d.Length != 9 && !reference)
+        {
+            return new Candidate(PiiTypes.Rg, start, end, 0.8);
+        }
+
         if (phone && !reference)
         {
             var score = phoneContext ? 1.0 : !phoneShaped ? 0.4 : areaCode ? 0.85 : 0.45;
             return new Candidate(PiiTypes.Phone, phoneStart, end, score);
-        }
-
-        if (Has(context, ContextCategory.Rg) && d.Length is >= 5 and <= 10 && d.Length != 9 && !reference)
-        {
-            return new Candidate(PiiTypes.Rg, start, end, 0.8);
         }
 
         return default;

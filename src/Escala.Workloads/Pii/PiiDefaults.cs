@@ -15,6 +15,9 @@ public static class PiiDefaults
     /// <summary>The most UTF-8 bytes of text <c>POST /v1/pii/scan</c> accepts: 1 MiB (use the <c>pii.scan</c> kind above that).</summary>
     public const int MaxSyncBytes = 1 << 20;
 
+    /// <summary>The largest body <c>POST /v1/pii/scan</c> reads: twice <see cref="MaxSyncBytes"/> and 64 KiB (JSON escapes, options).</summary>
+    public const long MaxSyncRequestBytes = (2L * MaxSyncBytes) + (64 << 10);
+
     /// <summary>The most UTF-8 bytes of text one <c>pii.scan</c> job accepts in its arguments: 16 MiB.</summary>
     public const int MaxJobBytes = 16 << 20;
 

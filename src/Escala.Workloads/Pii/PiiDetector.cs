@@ -131,7 +131,14 @@ public sealed class PiiDetector
             hexStart--;
         }
 
-        if (TokenRecognizers.TryUuid(text, hexStart, out var uuid) || TokenRecognizers.TryUuid(text, wordStart, out uuid))
+        var hexEnd = p;
+        while (hexEnd < text.Length && hexEnd - hexStart < 36 && (char.IsAsciiHexDigit(text[hexEnd]) || text[hexEnd] == '-'))
+        {
+            hexEnd++;
+        }
+
+        if (hexEnd - hexStart >= 36 &&
+            (TokenRecognizers.TryUuid(text, hexStart, out var uuid) || TokenRecognizers.TryUuid(text, wordStart, out uuid)))
         {
             raw.Add(uuid);
             return uuid.End;
@@ -150,8 +157,9 @@ public sealed class PiiDetector
             cnpjStart--;
         }
 
-        if (TokenRecognizers.TryAlphanumericCnpj(text, wordStart, out var cnpj) ||
-            (cnpjStart < wordStart && TokenRecognizers.TryAlphanumericCnpj(text, cnpjStart, out cnpj)))
+        if (text[cnpjStart..Math.Min(text.Length, cnpjStart + 18)].ContainsAnyInRange('A', 'Z') &&
+            (TokenRecognizers.TryAlphanumericCnpj(text, wordStart, out var cnpj) ||
+             (cnpjStart < wordStart && TokenRecognizers.TryAlphanumericCnpj(text, cnpjStart, out cnpj))))
         {
             raw.Add(cnpj);
             return cnpj.End;

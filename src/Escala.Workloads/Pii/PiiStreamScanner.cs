@@ -28,7 +28,8 @@ public sealed class PiiStreamScanner(PiiDetector detector, int windowChars = Pii
             throw new ArgumentException("a policy is needed to write redacted text", nameof(policy));
         }
 
-        var buffer = new char[windowChars + overlapChars];
+        var maxContext = overlapChars * 16;
+        var buffer = new char[windowChars + maxContext];
         var found = new List<Candidate>();
         var output = new StringBuilder();
         var context = 0;          // characters at the front already emitted, kept only as context
@@ -100,8 +101,8 @@ public sealed class PiiStreamScanner(PiiDetector detector, int windowChars = Pii
             emitted += commit - context;
             onProgress?.Invoke(emitted);
 
-            // Keep up to the overlap of emitted text as context, then the pending text.
-            var keepFrom = Math.Max(0, commit - overlapChars);
+            // Keep the overlap of emitted text as context (more inside a table: back to its header), then the pending text.
+            var keepFrom = TableStart(buffer.AsSpan(0, commit), Math.Max(0, commit - overlapChars), Math.Max(0, commit - maxContext));
             Array.Copy(buffer, keepFrom, buffer, 0, length - keepFrom);
             context = commit - keepFrom;
             length -= keepFrom;
@@ -112,5 +113,29 @@ public sealed class PiiStreamScanner(PiiDetector detector, int windowChars = Pii
         }
 
         return (entities, emitted);
+    }
+
+    /// <summary>Moves <paramref name="from"/> back over the lines of a table (those holding | ; or a tab) so that its header stays in view.</summary>
+    private static int TableStart(ReadOnlySpan<char> text, int from, int floor)
+    {
+        var start = Math.Max(floor, text[..from].LastIndexOf('\n') + 1); // whole lines: a header cut in two names the wrong columns
+        for (var lines = 0; lines < 64 && start > floor; lines++)
+        {
+            var previousEnd = text[..start].LastIndexOf('\n');
+            if (previousEnd < 0)
+            {
+                break;
+            }
+
+            var lineStart = text[..previousEnd].LastIndexOf('\n') + 1;
+            if (lineStart < floor || text[lineStart..previousEnd].IndexOfAny('|', ';', '\t') < 0)
+            {
+                break;
+            }
+
+            start = lineStart;
+        }
+
+        return start;
     }
 }

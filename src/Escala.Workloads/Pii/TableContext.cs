@@ -8,15 +8,23 @@ namespace Escala.Workloads.Pii;
 internal static class TableContext
 {
     private const int MaxLinesUp = 60;
+    private const int MaxLineChars = 2048;
+    private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create("|;\t");
 
     /// <summary>Whether the line holding <paramref name="position"/> is a table row, and the bit set of categories its column's header names.</summary>
     public static bool TryHeader(ReadOnlySpan<char> text, int position, bool dates, out int categories)
     {
         categories = 0;
-        var lineStart = text[..position].LastIndexOf('\n') + 1;
-        var lineEndRel = text[position..].IndexOf('\n');
-        var lineEnd = lineEndRel < 0 ? text.Length : position + lineEndRel;
+        var floor = Math.Max(0, position - MaxLineChars);
+        var lineStart = text[floor..position].LastIndexOf('\n') + 1 + floor;
+        var lineEndRel = text[position..Math.Min(text.Length, position + MaxLineChars)].IndexOf('\n');
+        var lineEnd = lineEndRel < 0 ? Math.Min(text.Length, position + MaxLineChars) : position + lineEndRel;
         var line = text[lineStart..lineEnd];
+        if (line.IndexOfAny(Separators) < 0)
+        {
+            return false;
+        }
+
         var separator = SeparatorOf(line);
         if (separator == '\0')
         {
@@ -37,7 +45,8 @@ internal static class TableContext
         var end = lineStart - 1;
         for (var up = 0; up < MaxLinesUp && end > 0; up++)
         {
-            var start = text[..end].LastIndexOf('\n') + 1;
+            var lineFloor = Math.Max(0, end - MaxLineChars);
+            var start = text[lineFloor..end].LastIndexOf('\n') + 1 + lineFloor;
             var candidate = text[start..end];
             end = start - 1;
             if (candidate.IndexOf(separator) < 0)

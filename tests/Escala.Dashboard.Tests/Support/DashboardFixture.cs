@@ -39,34 +39,21 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_data);
-        _app = await EscalaHost.BuildAsync(new ServeOptions
+        (_app, Address) = await StartNodeAsync(_data, new Dictionary<string, string?>
         {
-            Store = _data,
-            Urls = "http://127.0.0.1:0",
-            Overrides = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["NodeId"] = "dash-test",
-                ["Maintenance:PromoteInterval"] = "50ms",
-                ["Execution:PollInterval"] = "100ms",
-                ["Execution:ShutdownGrace"] = "200ms",
-                ["Queues:work:Concurrency"] = "4",
-                ["Queues:mail:Concurrency"] = "2",
-                ["Queues:flaky:Concurrency"] = "2",
-                ["Queues:flaky:Backoff"] = "10m",
-                ["Resources:flakyapi:Concurrency"] = "2",
-                ["Resources:flakyapi:Breaker:Failures"] = "2",
-                ["Resources:flakyapi:Breaker:Window"] = "1m",
-                ["Resources:flakyapi:Breaker:OpenFor"] = "10m",
-            },
+            ["Queues:work:Concurrency"] = "4",
+            ["Queues:mail:Concurrency"] = "2",
+            ["Queues:flaky:Concurrency"] = "2",
+            ["Queues:flaky:Backoff"] = "10m",
+            ["Resources:flakyapi:Concurrency"] = "2",
+            ["Resources:flakyapi:Breaker:Failures"] = "2",
+            ["Resources:flakyapi:Breaker:Window"] = "1m",
+            ["Resources:flakyapi:Breaker:OpenFor"] = "10m",
         }, services =>
         {
             services.AddSingleton<IJobHandler>(Gate);
             services.AddSingleton<IJobHandler>(new FailHandler());
         });
-        await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
 
         // Playwright's driver ships in its package; the browser is Debian's, so nothing is downloaded.
@@ -78,6 +65,29 @@ public sealed class DashboardFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
+    }
+
+    /// <summary>Starts a node on <paramref name="data"/> (SQLite) and a free loopback port, with fast polling and quiet logs.</summary>
+    internal static async Task<(WebApplication App, Uri Address)> StartNodeAsync(string data, Dictionary<string, string?> overrides,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        Directory.CreateDirectory(data);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["NodeId"] = "dash-test",
+            ["Maintenance:PromoteInterval"] = "50ms",
+            ["Execution:PollInterval"] = "100ms",
+            ["Execution:ShutdownGrace"] = "200ms",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        var app = await EscalaHost.BuildAsync(new ServeOptions { Store = data, Urls = "http://127.0.0.1:0", Overrides = settings }, configureServices);
+        await app.StartAsync();
+        return (app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
     }
 
     /// <summary>Submits a job over the API and returns its id.</summary>

@@ -105,9 +105,10 @@ public sealed class FakeChatModelTests : IAsyncLifetime
         Assert.Equal("stop", finish);
         Assert.Equal(6, usage!.Value.GetProperty("completion_tokens").GetInt32());
 
-        // Lower bounds only: the latency before the first token, 5 × 50 ms between the first and the last.
+        // Lower bounds only (a slow reader can see tokens bunched, never early): the latency before the first
+        // token, and the latency plus 5 × 50 ms before the last.
         Assert.True(arrivals[0] >= TimeSpan.FromMilliseconds(95), $"first token after {arrivals[0]}");
-        Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromMilliseconds(240), $"tokens spread over {arrivals[^1] - arrivals[0]}");
+        Assert.True(arrivals[^1] >= TimeSpan.FromMilliseconds(345), $"last token after {arrivals[^1]}");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Escala.Server.Tests.Support;
 
 namespace Escala.Server.Tests.Api;
@@ -35,6 +36,20 @@ public sealed class EventsEndpointTests : NodeTest
         Assert.Equal("done", done.Name);
         Assert.Equal("completed", EscalaApi.State(done.Data));
         Assert.Equal(42, done.Data.GetProperty("result").GetProperty("answer").GetInt32());
+        Assert.Null(await stream.NextOrEndAsync());
+    }
+
+    [Fact]
+    public async Task Events_JobAlreadyFinished_SendsDoneAndEnds()
+    {
+        using var submitted = await Node.Http.PostAsJsonAsync("/v1/jobs?wait=10s", new { kind = "noop" });
+        var id = (await submitted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        await using var stream = await SseStream.OpenAsync(Node.Http, $"/v1/jobs/{id}/events");
+
+        var only = await stream.NextAsync();
+
+        Assert.Equal("done", only.Name);
+        Assert.Equal("completed", EscalaApi.State(only.Data));
         Assert.Null(await stream.NextOrEndAsync());
     }
 

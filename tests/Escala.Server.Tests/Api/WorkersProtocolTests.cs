@@ -152,6 +152,23 @@ public sealed class WorkersProtocolTests : NodeTest
     }
 
     [Fact]
+    public async Task Fail_RetryAfterBeyondItsBound_Is400AndChangesNothing()
+    {
+        var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", maxAttempts = 1 });
+        var leased = Assert.Single(await LeaseAsync());
+
+        using var response = await Api.PostJsonAsync("/v1/workers/fail", new
+        {
+            id, leaseToken = leased.GetProperty("leaseToken").GetString(), error = "busy", retryAfter = "9999999d",
+        });
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("retryAfter", out _));
+        var job = await Api.GetJobAsync(id);
+        Assert.Equal("running", EscalaApi.State(job));
+    }
+
+    [Fact]
     public async Task Fail_Throttled_PausesTheJobsResourcesClusterWide()
     {
         var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", resources = new[] { "llm" } });

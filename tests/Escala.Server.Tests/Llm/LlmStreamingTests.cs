@@ -6,6 +6,9 @@ using Escala.Server.Tests.Support;
 namespace Escala.Server.Tests.Llm;
 
 /// <summary>llm.chat through a real node: tokens stream as SSE <c>token</c> events, the result has the message and usage.</summary>
+// Alone (not beside other nodes of this process): OpenTelemetry keeps the first of two same-named instruments,
+// so another node's would hide this node's metrics.
+[Collection(ProcessCollection.Name)]
 public sealed class LlmStreamingTests
 {
     [Fact]
@@ -58,11 +61,8 @@ public sealed class LlmStreamingTests
         Assert.Equal(40, result.GetProperty("usage").GetProperty("outputTokens").GetInt32());
         Assert.True(result.GetProperty("timeToFirstTokenMs").GetDouble() >= 95);
 
-        var metrics = (await node.Http.GetStringAsync("/metrics")).Split('\n');
-        Assert.Contains(metrics, l => l.StartsWith("escala_llm_output_tokens_total{", StringComparison.Ordinal)
-            && l.EndsWith("model=\"qwen\",tenant=\"default\"} 40", StringComparison.Ordinal));
-        Assert.Contains(metrics, l => l.StartsWith("escala_llm_time_to_first_token_seconds_count{", StringComparison.Ordinal)
-            && l.EndsWith("model=\"qwen\"} 1", StringComparison.Ordinal));
+        await MetricLines.WaitForAsync(node.Http, "escala_llm_output_tokens_total", "model=\"qwen\",tenant=\"default\"} 40");
+        await MetricLines.WaitForAsync(node.Http, "escala_llm_time_to_first_token_seconds_count", "model=\"qwen\"} 1");
     }
 
     [Fact]

@@ -137,7 +137,21 @@ public sealed class ScenarioLoaderTests
             Assert.Equal(scenario, ScenarioLoader.LoadFile(scenario.Name) with { }, ScenarioComparer.Instance);
         }
 
-        Assert.Equal(files.Select(Path.GetFileNameWithoutExtension), ScenarioLoader.BuiltIn);
+        Assert.Equal(files.Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal), ScenarioLoader.BuiltIn);
+    }
+
+    [Fact]
+    public void ReadmeExample_Parses()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var start = readme.IndexOf("```yaml\nname: my-portal", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README's scenario example is gone");
+        var body = readme[(start + "```yaml\n".Length)..];
+
+        var scenario = ScenarioLoader.Parse(body[..body.IndexOf("```", StringComparison.Ordinal)], "README.md");
+
+        Assert.Equal(5, scenario.Operations.Count);
+        Assert.Equal(15, scenario.Operations[0].Users);
     }
 
     [Fact]

@@ -98,6 +98,22 @@ public sealed class TenancyTests : SecureNodeTest
     }
 
     [Fact]
+    public async Task WorkerLease_LeasesOnlyItsTenantsJobs()
+    {
+        var id = await JobOfAAsync("ext", "ocr.extract");
+        using (var now = await _a.PostAsync($"/v1/jobs/{id}/retry", EscalaApi.EmptyJson()))
+        {
+            await EscalaApi.ExpectAsync(now, HttpStatusCode.OK);
+        }
+
+        using var lease = await _b.PostAsJsonAsync("/v1/workers/lease", new { queues = new[] { "ext" } });
+
+        await EscalaApi.ExpectAsync(lease, HttpStatusCode.OK);
+        Assert.Equal(0, (await EscalaApi.ReadAsync(lease)).GetProperty("jobs").GetArrayLength());
+        await AssertUnchangedAsync(id, "available");
+    }
+
+    [Fact]
     public async Task WorkerProgress_OtherTenantsJob_404()
     {
         var (id, token) = await LeasedByAAsync();

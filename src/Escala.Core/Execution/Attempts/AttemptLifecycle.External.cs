@@ -51,6 +51,7 @@ public sealed partial class AttemptLifecycle
                     LeaseFor = _settings.LeaseDuration,
                     Admission = _governor.AdmissionFor(queue),
                     Kinds = request.Kinds,
+                    Tenant = request.Tenant,
                 }, ct);
                 leased.AddRange(jobs.Select(job => new LeasedAttempt(job, AttemptDeadlines.For(job, queue))));
             }

@@ -8,4 +8,5 @@ namespace Escala.Execution.Attempts;
 /// <param name="Max">Most jobs to lease.</param>
 /// <param name="Wait">How long to wait for a job when none is available (long poll).</param>
 /// <param name="Holder">Who holds the leases (<c>worker:NAME</c>).</param>
-public sealed record ExternalLease(IReadOnlyList<QueueSettings> Queues, IReadOnlyList<string>? Kinds, int Max, TimeSpan Wait, string Holder);
+/// <param name="Tenant">Only this tenant's jobs (a worker's API key); null for every tenant (open mode).</param>
+public sealed record ExternalLease(IReadOnlyList<QueueSettings> Queues, IReadOnlyList<string>? Kinds, int Max, TimeSpan Wait, string Holder, string? Tenant = null);

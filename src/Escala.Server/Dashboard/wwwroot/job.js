@@ -20,6 +20,13 @@ export function mount(container, params, ctx) {
     streaming = abort;
     ctx.onStop(() => abort.abort());
     events(`/v1/jobs/${id}/events`, (name, data) => {
+      if (name === 'token') {
+        // LLM tokens as they stream: counted in the log, not rendered one by one.
+        const last = log[log.length - 1];
+        if (last?.name === 'token') last.count += 1; else log.push({ name, at: new Date(), count: 1 });
+        render();
+        return;
+      }
       job = data;
       log.push({ name, at: new Date(), state: data.state, attempt: data.attempt, waiting: data.waitingReason });
       render();
@@ -83,7 +90,8 @@ export function mount(container, params, ctx) {
           : h('p', { class: 'muted' }, 'No failed attempt.')),
       h('div', { class: 'card' }, h('h3', {}, 'Arguments'), json(job.args)));
     logList.replaceChildren(...log.slice(-30).reverse().map((e) => h('li', {},
-      h('time', {}, e.at.toLocaleTimeString()), ' ', h('b', {}, e.name), ' ', e.state, ` · attempt ${e.attempt}`, e.waiting ? ` · ${e.waiting}` : '')));
+      h('time', {}, e.at.toLocaleTimeString()), ' ', h('b', {}, e.name), ' ',
+      e.name === 'token' ? `${e.count} token event${e.count === 1 ? '' : 's'}` : [e.state, ` · attempt ${e.attempt}`, e.waiting ? ` · ${e.waiting}` : ''])));
   }
 
   return async () => {

@@ -43,8 +43,20 @@ public sealed class SubmitSseOperation(JobTemplate job, TimeSpan wait, RecentJob
             {
                 eventName = line[6..].Trim();
             }
-            else if (line.StartsWith("data:", StringComparison.Ordinal) && eventName is "done" or "timeout")
+            else if (line.StartsWith("data:", StringComparison.Ordinal) && eventName is "done" or "timeout" or "state")
             {
+                if (eventName == "state")
+                {
+                    // A node without the "done for a job already final" fix ends such a stream after one state event.
+                    using var state = JsonDocument.Parse(line[5..]);
+                    if (state.RootElement.GetProperty("state").GetString() is "completed" or "cancelled" or "dead")
+                    {
+                        return JobTemplate.FinalOutcome(state.RootElement);
+                    }
+
+                    continue;
+                }
+
                 if (eventName == "timeout")
                 {
                     return Outcome.Failure("events timeout");

@@ -14,7 +14,7 @@ namespace Escala.Server.LoadTest.Operations;
 /// Each job handled is recorded as operation <c>worker:NAME</c> (dependency call plus report). Jobs here are short
 /// against the 30 s lease, so workers send no heartbeats.
 /// </summary>
-public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, OperationRecorder recorder, Func<int> second)
+public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, OperationRecorder recorder, Func<int> second, TimeSpan rampUp)
 {
     /// <summary>Runs until <paramref name="stop"/>; a job already leased is finished (its calls bounded by the clients' timeouts).</summary>
     public Task RunAsync(HttpClient api, HttpClient dependencies, CancellationToken stop) =>
@@ -60,7 +60,7 @@ public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, Operat
             {
                 var started = Stopwatch.GetTimestamp();
                 var outcome = await HandleAsync(api, dependencies, job);
-                recorder.Record(second(), Stopwatch.GetElapsedTime(started), outcome, true);
+                recorder.Record(second(), Stopwatch.GetElapsedTime(started), outcome, second() >= rampUp.TotalSeconds);
             }
         }
     }

@@ -53,6 +53,12 @@ public static class SvgChart
         {
             foreach (var run in Runs(s.Points))
             {
+                if (run.Count == 1)
+                {
+                    svg.Append(c, $"<circle cx=\"{X(run[0].X):0.#}\" cy=\"{Y(run[0].Y):0.#}\" r=\"2.5\" fill=\"{s.Color}\"/>");
+                    continue;
+                }
+
                 var points = string.Join(' ', run.Select(p => $"{X(p.X).ToString("0.#", c)},{Y(p.Y).ToString("0.#", c)}"));
                 svg.Append(c, $"<polyline fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"1.6\"{(s.Dashed ? " stroke-dasharray=\"4 3\"" : "")} points=\"{points}\"/>");
             }

@@ -26,7 +26,7 @@ public sealed record DependencySpec
     public double Rate429 { get; init; }
 
     /// <summary>The 429's <c>Retry-After</c>, document time; sent in whole seconds, at least 1. Defaults to 1 s.</summary>
-    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryAfter { get; init; } = ScenarioDefaults.RetryAfter;
 
     /// <summary>Chunks a 200 is streamed in, spread over the latency (0: one body at the end). Defaults to 0.</summary>
     public int StreamChunks { get; init; }

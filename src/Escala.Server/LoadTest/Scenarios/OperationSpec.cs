@@ -34,8 +34,8 @@ public sealed record OperationSpec
     public JsonObject? Args { get; init; }
 
     /// <summary>Jobs per call of a <see cref="OperationType.Batch"/>. Defaults to 10.</summary>
-    public int BatchSize { get; init; } = 10;
+    public int BatchSize { get; init; } = ScenarioDefaults.BatchSize;
 
     /// <summary>How long <see cref="OperationType.SubmitWait"/> and <see cref="OperationType.SubmitSse"/> wait for the result. Defaults to 60 s.</summary>
-    public TimeSpan Wait { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Wait { get; init; } = ScenarioDefaults.Wait;
 }

@@ -72,9 +72,9 @@ internal static class ScenarioReader
             Rate = rate,
             RampUp = field["rampUp"].Duration() ?? TimeSpan.Zero,
             Duration = duration.Value,
-            Drain = field["drain"].Duration() ?? TimeSpan.FromSeconds(60),
+            Drain = field["drain"].Duration() ?? ScenarioDefaults.Drain,
             Think = field["think"].Range() ?? Span.Zero,
-            MaxInFlight = field["maxInFlight"].Whole(1, 1_000_000) ?? 10_000,
+            MaxInFlight = field["maxInFlight"].Whole(1, 100_000) ?? ScenarioDefaults.MaxInFlight,
         };
     }
 
@@ -112,7 +112,7 @@ internal static class ScenarioReader
         var weight = field["weight"].Number(0, 1_000_000) ?? 1;
         var resources = field["resources"].Strings();
         var dependencyResource = dependency is not null && dependencies.TryGetValue(dependency, out var spec) ? spec.Resource : null;
-        var wait = field["wait"].Duration() ?? TimeSpan.FromSeconds(60);
+        var wait = field["wait"].Duration() ?? ScenarioDefaults.Wait;
         if (wait <= TimeSpan.Zero)
         {
             field["wait"].Error("must be more than zero");
@@ -130,7 +130,7 @@ internal static class ScenarioReader
             Dependency = dependency,
             Resources = resources.Count > 0 || dependencyResource is null ? resources : [dependencyResource],
             Args = field["args"].IsMapping ? field["args"].ToJson()!.AsObject() : null,
-            BatchSize = field["batchSize"].Whole(1, 10_000) ?? 10,
+            BatchSize = field["batchSize"].Whole(1, 10_000) ?? ScenarioDefaults.BatchSize,
             Wait = wait,
         };
     }
@@ -182,7 +182,7 @@ internal static class ScenarioReader
         var latency = ReadLatency(field["latency"]);
         var resource = field["resource"].Text() ?? name;
         var stream = field["stream"];
-        var chunks = !stream.Exists ? 0 : stream.Text() is "true" ? 20 : stream.Text() is "false" ? 0 : stream.Whole(0, 10_000) ?? 0;
+        var chunks = !stream.Exists ? 0 : stream.Text() is "true" ? ScenarioDefaults.StreamChunks : stream.Text() is "false" ? 0 : stream.Whole(0, 10_000) ?? 0;
         return latency is null ? null : new DependencySpec
         {
             Name = name,
@@ -190,7 +190,7 @@ internal static class ScenarioReader
             Latency = latency,
             ErrorRate = field["errorRate"].Number(0, 1) ?? 0,
             Rate429 = field["rate429"].Number(0, 1) ?? 0,
-            RetryAfter = field["retryAfter"].Duration() ?? TimeSpan.FromSeconds(1),
+            RetryAfter = field["retryAfter"].Duration() ?? ScenarioDefaults.RetryAfter,
             StreamChunks = chunks,
             Limit = field["limit"].Whole(1, 1_000_000),
         };
@@ -268,7 +268,7 @@ internal static class ScenarioReader
         return new SlaSpec
         {
             Operations = perOperation,
-            ErrorRate = field["errorRate"].Number(0, 1) ?? 0.001,
+            ErrorRate = field["errorRate"].Number(0, 1) ?? ScenarioDefaults.ErrorRate,
             Throughput = field["throughput"].Rate(),
             QueueDepth = field["queueDepth"].Entries().ToDictionary(e => e.Key, e => (long)(e.Value.Whole(0, int.MaxValue) ?? 0), StringComparer.Ordinal),
         };

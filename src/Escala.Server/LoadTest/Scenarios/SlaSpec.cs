@@ -10,7 +10,7 @@ public sealed record SlaSpec
     public IReadOnlyDictionary<string, OperationSla> Operations { get; init; } = new Dictionary<string, OperationSla>();
 
     /// <summary>Most failed operations over all operations, as a fraction. Defaults to 0.001 (0.1 %).</summary>
-    public double ErrorRate { get; init; } = 0.001;
+    public double ErrorRate { get; init; } = ScenarioDefaults.ErrorRate;
 
     /// <summary>Least operations per second over all operations, after the ramp-up. Defaults to none.</summary>
     public double? Throughput { get; init; }

@@ -20,13 +20,16 @@ public sealed record Workload
     public required TimeSpan Duration { get; init; }
 
     /// <summary>Longest wait for operations still in flight at the end; those left then count as errors. Defaults to 60 s.</summary>
-    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Drain { get; init; } = ScenarioDefaults.Drain;
 
     /// <summary>Think time between a user's operations, document time. Defaults to none.</summary>
     public Span Think { get; init; } = Span.Zero;
 
-    /// <summary>Most operations in flight in the open model; an arrival beyond it is dropped and counted (the load generator saturated). Defaults to 10,000.</summary>
-    public int MaxInFlight { get; init; } = 10_000;
+    /// <summary>
+    /// Most operations in flight in the open model; an arrival beyond it is dropped and counted (the system, or the load
+    /// generator, cannot keep up: the run fails its "arrivals sent" check). Defaults to 2,000.
+    /// </summary>
+    public int MaxInFlight { get; init; } = ScenarioDefaults.MaxInFlight;
 
     public bool IsOpen => Rate is not null;
 }

@@ -50,6 +50,11 @@ public sealed class CorpusGenerator
         var b = new DocumentBuilder();
         Action<DocumentBuilder>[] templates = [Form, Chat, Legal, Table, Vehicle, Social, Bank, Ticket, HrLetter];
         var first = _random.Next(templates.Length);
+        if (Chance(40))
+        {
+            Prose(b);
+        }
+
         templates[first](b);
         if (_random.Next(3) == 0)
         {
@@ -181,8 +186,10 @@ public sealed class CorpusGenerator
             return Written(CorpusValues.Mask(d, "##.###.###-#"), d);
         }
 
-        var other = _values.Digits(7);
-        return Written(CorpusValues.Mask(other, "#.###.###"), other); // other states: format + context only
+        var other = _values.Digits(Pick(7, 8));
+        return other.Length == 7
+            ? Written(CorpusValues.Mask(other, "#.###.###"), other) // other states: format + context only
+            : Written(CorpusValues.Mask(other, "##.###.###"), other);
     }
 
     private string Cep()
@@ -203,7 +210,9 @@ public sealed class CorpusGenerator
             $"+55 ({area}) {number[..split]}-{number[split..]}",
             $"+55 {area} {number[..split]}-{number[split..]}",
             $"{area} {number[..split]}-{number[split..]}",
-            $"({area}){number[..split]}-{number[split..]}");
+            $"({area}){number[..split]}-{number[split..]}",
+            mobile ? $"({area}) 9 {number[1..5]}-{number[5..]}" : $"({area}) {number[..4]} {number[4..]}",
+            $"{area}-{number[..split]}-{number[split..]}");
         var bare = Pick($"{area}{number}", $"55{area}{number}", $"{area}{number}");
         var value = Unmasked ? bare : masked;
         return _level == "noisy" ? Ocr(value) : value;
@@ -249,13 +258,18 @@ public sealed class CorpusGenerator
     {
         b.Add(Pick("FICHA CADASTRAL\n", "Cadastro de cliente\n", "DADOS PESSOAIS\n", "Formulário de matrícula\n"));
         b.Add("Nome: ").Add(Name()).Add("\n");
-        b.Add(Pick("CPF: ", "CPF nº ", "C.P.F.: ", "Cpf: ")).Entity(PiiTypes.Cpf, Cpf()).Add("\n");
+        b.Add(Pick("CPF: ", "CPF nº ", "C.P.F.: ", "Cpf: ", "CPF/CNPJ: ", "Documento (CPF): ", "Inscrição no CPF: ")).Entity(PiiTypes.Cpf, Cpf()).Add("\n");
         if (Chance(70))
         {
             b.Add(Pick("RG: ", "RG nº ", "Identidade: ", "Cédula de identidade: ")).Entity(PiiTypes.Rg, Rg()).Add(Pick(" SSP/SP\n", "\n", " - SSP\n"));
         }
 
-        b.Add(Pick("Data de nascimento: ", "Nascimento: ", "DN: ", "Data de Nasc.: ", "Nasc.: ")).Entity(PiiTypes.BirthDate, Date(BirthDay())).Add("\n");
+        b.Add(Pick("Data de nascimento: ", "Nascimento: ", "DN: ", "Data de Nasc.: ", "Nasc.: ", "Data de nascimento\n", "Nascido(a) em "))
+            .Entity(PiiTypes.BirthDate, Chance(10) ? BirthDay().ToString("yyyy-MM-dd", PtBr) : Date(BirthDay())).Add("\n");
+        if (Chance(30))
+        {
+            b.Add($"Idade: {_random.Next(18, 90)} anos\n");
+        }
         b.Add("Endereço: ").Add(Address()).Add(Pick(", CEP ", " - CEP: ", "\nCEP: ")).Entity(PiiTypes.Cep, Cep()).Add("\n");
         b.Add(Pick("Telefone: ", "Tel.: ", "Celular: ", "Fone: ", "WhatsApp: ")).Entity(PiiTypes.Phone, Phone()).Add("\n");
         b.Add(Pick("E-mail: ", "Email: ", "e-mail: ")).Entity(PiiTypes.Email, Email()).Add("\n");
@@ -283,6 +297,11 @@ public sealed class CorpusGenerator
         if (Chance(50))
         {
             b.Add($"[{time}] {agent}: Seu protocolo de atendimento é ").Add(_values.Digits(Pick(8, 11, 14, 16))).Add(".\n");
+        }
+
+        if (Chance(30))
+        {
+            b.Add($"[{time}] {client}: ah e o da minha mãe é ").Entity(PiiTypes.Cpf, Cpf()).Add(Pick(", ela nasceu em ", ", nascida em ")).Entity(PiiTypes.BirthDate, Date(BirthDay())).Add("\n");
         }
 
         if (Chance(40))
@@ -315,7 +334,7 @@ public sealed class CorpusGenerator
     {
         var markdown = Chance(50);
         var sep = markdown ? " | " : ";";
-        string[] header = ["Nome", "CPF", Pick("Data de Nascimento", "Nascimento", "Dt. Nasc.", "DN"), Pick("Admissão", "Data de admissão", "Última compra"), "Telefone"];
+        string[] header = ["Nome", "CPF", Pick("Data de Nascimento", "Nascimento", "Dt. Nasc.", "DN", "D.N.", "Data nasc"), Pick("Admissão", "Data de admissão", "Última compra"), "Telefone"];
         b.Add(markdown ? "| " + string.Join(sep, header) + " |\n|---|---|---|---|---|\n" : string.Join(sep, header) + "\n");
         var rows = 2 + _random.Next(4);
         _inTable = true;
@@ -337,7 +356,7 @@ public sealed class CorpusGenerator
         b.Add("Proprietário: ").Add(Name()).Add("\n");
         b.Add("Placa: ").Entity(PiiTypes.VehiclePlate, _values.Plate(Chance(50))).Add("\n");
         b.Add(Pick("RENAVAM: ", "Código RENAVAM: ", "Renavam nº ")).Entity(PiiTypes.Renavam, Renavam()).Add("\n");
-        b.Add(Pick("CNH: ", "CNH nº ", "Nº registro da CNH: ", "Habilitação: ")).Entity(PiiTypes.Cnh, Cnh()).Add("\n");
+        b.Add(Pick("CNH: ", "CNH nº ", "Nº registro da CNH: ", "Habilitação: ", "Nº Registro: ", "Carteira de motorista ")).Entity(PiiTypes.Cnh, Cnh()).Add("\n");
         b.Add($"Chassi: 9BW{_values.Digits(2)}ZZZ{_values.Digits(2)}T{_values.Digits(6)}\n");
         b.Add($"Auto de infração nº {_values.Digits(10)} lavrado em {Date(RecentDay(), allowWritten: false)}.\n");
     }
@@ -400,6 +419,28 @@ public sealed class CorpusGenerator
 
         b.Add(Pick("portador do CPF ", "CPF ")).Entity(PiiTypes.Cpf, Cpf()).Add(" e do PIS ").Entity(PiiTypes.Pis, Pis());
         b.Add($", exerce o cargo de {_faker.Name.JobTitle()} nesta empresa, matrícula {_values.Digits(6)}, com salário de R$ {_random.Next(2, 20)}.{_values.Digits(3)},00.\n");
+    }
+
+    /// <summary>Ordinary sentences with numbers that are no personal data: laws, money, times, percentages, articles.</summary>
+    private void Prose(DocumentBuilder b)
+    {
+        var sentences = 2 + _random.Next(4);
+        for (var i = 0; i < sentences; i++)
+        {
+            b.Add(_random.Next(8) switch
+            {
+                0 => $"Nos termos da Lei nº 13.709/2018 (LGPD), art. {_random.Next(1, 60)}, inciso {Pick("I", "II", "IV", "IX")}, o tratamento depende de base legal. ",
+                1 => $"O valor de R$ {_random.Next(1, 99)}.{_values.Digits(3)},{_values.Digits(2)} será pago em {_random.Next(2, 12)} parcelas a partir de {Date(RecentDay(), allowWritten: false)}. ",
+                2 => $"A reunião ocorreu às {_random.Next(8, 18)}h{_random.Next(0, 60):00} com {_random.Next(3, 40)} participantes, {_random.Next(1, 99)}% a favor. ",
+                3 => $"{_faker.Company.CompanyName()} registrou crescimento de {_random.Next(1, 30)},{_random.Next(10)}% em {_random.Next(2015, 2025)}. ",
+                4 => $"Conforme a Súmula {_random.Next(1, 700)} do STJ e o Tema {_random.Next(100, 1200)}, o recurso foi provido por {_random.Next(3, 6)} votos a {_random.Next(0, 3)}. ",
+                5 => $"O imóvel tem {_random.Next(40, 400)} m², {_random.Next(1, 5)} quartos e fica a {_random.Next(1, 20)} km do centro de {_faker.Address.City()}. ",
+                6 => $"Foram entregues {_random.Next(100, 99999)} unidades do produto SKU-{_values.Digits(6)} no lote {_values.Digits(7)}. ",
+                _ => $"{_faker.Lorem.Sentence()} ",
+            });
+        }
+
+        b.Add("\n\n");
     }
 
     /// <summary>Things that look like personal data and are not: the hard negatives of the adversarial level.</summary>
