@@ -62,13 +62,14 @@ public static class EventsEndpoint
         var lastBeat = time.GetUtcNow();
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
-        await SendAsync(response, "state", job, waiting, ct);
         if (job.State.IsFinal())
         {
-            // Finished before (or while) the stream opened: it still ends with its done event.
+            // Finished before (or while) the stream opened: its one event is done.
             await SendAsync(response, "done", job, null, ct);
             return;
         }
+
+        await SendAsync(response, "state", job, waiting, ct);
 
         var tokens = new TokenEvents();
         if (tokens.Next(status.Progress) is { } sofar)

@@ -112,7 +112,7 @@ public static class EscalaHost
         // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080", settings.Role);
+        builder.WebHost.UseUrls(configuration["Urls"] ?? "http://127.0.0.1:8080");
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
