@@ -74,8 +74,6 @@ public static class EventsEndpoint
             return;
         }
 
-        await SendAsync(response, "state", job, waiting, ct);
-
         var tokens = new TokenEvents();
         if (tokens.Next(status.Progress) is { } sofar)
         {
