@@ -88,18 +88,6 @@ public sealed partial class PostgresJobStore : IAttemptStore, IJobStatusStore
         });
     }
 
-    /// <summary>Tells other nodes' watchers that jobs changed (sent with the transaction; PostgreSQL folds duplicates).</summary>
-    private NpgsqlBatchCommand NotifyChanged() =>
-        new("SELECT pg_notify(@channel, @origin || @marker)")
-        {
-            Parameters =
-            {
-                new NpgsqlParameter("channel", _channel),
-                new NpgsqlParameter("origin", _listener.Origin),
-                new NpgsqlParameter("marker", ChangedMarker),
-            },
-        };
-
     private static JobStatus ReadStatus(NpgsqlDataReader r) => new(
         r.GetInt64(0), (JobState)r.GetInt16(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetBoolean(4),
         r.GetFieldValue<DateTimeOffset>(5));

@@ -100,12 +100,8 @@ public sealed partial class PostgresJobStore
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
         var updated = await ReadOneAsync(cmd, ct);
-        await using (var notify = new NpgsqlBatch(connection, tx) { BatchCommands = { NotifyChanged() } })
-        {
-            await notify.ExecuteNonQueryAsync(ct);
-        }
-
         await tx.CommitAsync(ct);
+        _changes.Mark();
         return new CancelResult(running ? CancelStatus.Requested : CancelStatus.Cancelled, updated);
     });
 

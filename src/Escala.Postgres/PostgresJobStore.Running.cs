@@ -60,19 +60,17 @@ public sealed partial class PostgresJobStore
     public Task<bool> SetProgressAsync(LeaseRef lease, string progress, CancellationToken ct) => Guard(async () =>
     {
         await using var cmd = _dataSource.CreateCommand(
-            $"""
-            WITH set AS (UPDATE {Schema}.jobs SET progress = @progress WHERE id = @id AND lease_token = @token RETURNING id),
-            changed AS (SELECT pg_notify(@channel, @origin || @changed) WHERE EXISTS (SELECT 1 FROM set))
-            SELECT (SELECT count(*) FROM set), (SELECT count(*) FROM changed)
-            """);
+            $"UPDATE {Schema}.jobs SET progress = @progress WHERE id = @id AND lease_token = @token");
         cmd.Parameters.AddWithValue("progress", progress);
         cmd.Parameters.AddWithValue("id", lease.JobId);
         cmd.Parameters.AddWithValue("token", lease.Token);
-        cmd.Parameters.AddWithValue("channel", _channel);
-        cmd.Parameters.AddWithValue("origin", _listener.Origin);
-        cmd.Parameters.AddWithValue("changed", ChangedMarker);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) && reader.GetInt64(0) == 1;
+        var held = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        if (held)
+        {
+            _changes.Mark();
+        }
+
+        return held;
     });
 
     /// <inheritdoc />
@@ -146,11 +144,8 @@ public sealed partial class PostgresJobStore
                 ),
                 woken AS (
                     SELECT pg_notify(@channel, @origin || q.queue) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) AS q
-                ),
-                changed AS (
-                    SELECT pg_notify(@channel, @origin || @changed) WHERE EXISTS (SELECT 1 FROM done)
                 )
-                SELECT id, state, queue, (SELECT count(*) FROM woken) + (SELECT count(*) FROM changed) FROM done
+                SELECT id, state, queue, (SELECT count(*) FROM woken) FROM done
                 """);
             cmd.Parameters.AddWithValue("ids", ids);
             cmd.Parameters.AddWithValue("tokens", tokens);
@@ -161,7 +156,6 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
             cmd.Parameters.AddWithValue("channel", _channel);
             cmd.Parameters.AddWithValue("origin", _listener.Origin);
-            cmd.Parameters.AddWithValue("changed", ChangedMarker);
             var applied = new HashSet<long>();
             var woken = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -177,6 +171,10 @@ public sealed partial class PostgresJobStore
             }
 
             _listener.Publish(woken);
+            if (applied.Count > 0)
+            {
+                _changes.Mark();
+            }
 
             // A job named twice in one call changes once: the first mention is the one reported applied.
             var answers = new bool[n];

@@ -21,6 +21,7 @@ public sealed partial class PostgresJobStore : IJobStore
     private readonly NpgsqlDataSource _listenSource;
     private readonly NotifyListener _listener;
     private readonly InsertBatcher _inserts;
+    private readonly ChangeNotifier _changes;
     private readonly string _channel;
     private int _disposed;
 
@@ -60,6 +61,7 @@ public sealed partial class PostgresJobStore : IJobStore
         _listenSource = listen.Build();
         _listener = new NotifyListener(_listenSource, _channel);
         _inserts = new InsertBatcher(InsertRowsAsync, options.InsertBatch, options.InsertFlushers);
+        _changes = new ChangeNotifier(_dataSource, _channel, _listener.Origin + ChangedMarker);
     }
 
     /// <summary>The schema that holds this store's tables.</summary>
@@ -113,6 +115,7 @@ public sealed partial class PostgresJobStore : IJobStore
         }
 
         await _inserts.StopAsync();
+        _changes.Dispose();
         await _listener.DisposeAsync();
         await _dataSource.DisposeAsync();
         await _listenSource.DisposeAsync();

@@ -62,11 +62,15 @@ public static class EventsEndpoint
         var lastBeat = time.GetUtcNow();
         var waiting = await Waiting(job);
         var waitingCheckedAt = time.GetUtcNow();
-        await SendAsync(response, "state", job, waiting, ct);
+        // A job already final gets its one event as "done": every stream ends with done or timeout.
+        if (status.State.IsFinal() && !job.State.IsFinal())
+        {
+            job = await client.GetAsync(tenant, id, ct) ?? job; // finished between the two reads above
+        }
+
+        await SendAsync(response, job.State.IsFinal() ? "done" : "state", job, waiting, ct);
         if (job.State.IsFinal())
         {
-            // Finished before (or while) the stream opened: it still ends with its done event.
-            await SendAsync(response, "done", job, null, ct);
             return;
         }
 

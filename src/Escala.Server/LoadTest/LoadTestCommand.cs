@@ -36,7 +36,12 @@ internal static class LoadTestCommand
                 loaded = ScenarioLoader.LoadFile(parse.GetValue(scenario)!);
                 if (parse.GetValue(duration) is { } text)
                 {
-                    loaded = loaded with { Workload = loaded.Workload with { Duration = Durations.TryParse(text, out var d) && d > TimeSpan.Zero ? d : throw new ScenarioException("--duration", [$"'{text}' is not a duration such as 20s"]) } };
+                    if (!Durations.TryParse(text, out var d) || d <= loaded.Workload.RampUp)
+                    {
+                        throw new ScenarioException("--duration", [$"'{text}' is not a duration longer than the scenario's ramp-up ({Durations.Format(loaded.Workload.RampUp)})"]);
+                    }
+
+                    loaded = loaded with { Workload = loaded.Workload with { Duration = d } };
                 }
 
                 if (parse.GetValue(target) is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out url) || !LoopbackGuard.IsLoopback(url)))

@@ -6,8 +6,8 @@ public sealed class StreamLimits(RequestDelegate next, StreamSlots slots)
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || !request.Path.StartsWithSegments("/v1")
-            || !(request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) ?? false))
+        var route = RouteOf.Get(context); // routing ignores case: /V1/JOBS/1/EVENTS is a stream too
+        if (!HttpMethods.IsGet(request.Method) || !route.StartsWith("/v1/", StringComparison.Ordinal) || !route.EndsWith("/events", StringComparison.Ordinal))
         {
             await next(context);
             return;

@@ -191,7 +191,7 @@ internal static class NumberRecognizer
             }
 
             group.Sep = punct == '\0' ? ' ' : punct;
-            group.SepHasSpace = space;
+            group.SepHasSpace = space || punct == ','; // a comma may end a CSV cell: a place to cut, like white space
             group.SepEnd = pos;
         }
 

@@ -1,7 +1,7 @@
 namespace Escala.Workloads.Pii;
 
 /// <summary>
-/// Context from a table: when a value sits in a row of cells split by <c>|</c>, <c>;</c> or tabs, the header cell of
+/// Context from a table: when a value sits in a row of cells split by <c>|</c>, <c>;</c>, tabs or commas (CSV), the header cell of
 /// its column names it ("Data de Nascimento" over a column of dates). The header is the nearest line above with the
 /// same separator whose cells carry label words.
 /// </summary>
@@ -22,7 +22,7 @@ internal static class TableContext
         var line = text[lineStart..lineEnd];
         if (line.IndexOfAny(Separators) < 0)
         {
-            return false;
+            return TryCommaHeader(text, lineStart, line, position, out categories);
         }
 
         var separator = SeparatorOf(line);
@@ -74,6 +74,42 @@ internal static class TableContext
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A comma-separated table (CSV): only when the header line above — the first of a run of lines with exactly as
+    /// many commas, and without digits — names the value's column; otherwise prose with commas, and no answer.
+    /// </summary>
+    private static bool TryCommaHeader(ReadOnlySpan<char> text, int lineStart, ReadOnlySpan<char> line, int position, out int categories)
+    {
+        categories = 0;
+        var commas = line.Count(',');
+        if (commas < 2)
+        {
+            return false;
+        }
+
+        var column = text[lineStart..position].Count(',');
+        var end = lineStart - 1;
+        for (var up = 0; up < MaxLinesUp && end > 0; up++)
+        {
+            var lineFloor = Math.Max(0, end - MaxLineChars);
+            var start = text[lineFloor..end].LastIndexOf('\n') + 1 + lineFloor;
+            var candidate = text[start..end].TrimEnd('\r');
+            end = start - 1;
+            if (candidate.Count(',') != commas)
+            {
+                return false;
+            }
+
+            if (LooksLikeHeader(candidate))
+            {
+                categories = ContextWords.CategoriesIn(Cell(candidate, ',', column));
+                return categories != 0;
+            }
+        }
+
+        return false;
     }
 
     private static char SeparatorOf(ReadOnlySpan<char> line)

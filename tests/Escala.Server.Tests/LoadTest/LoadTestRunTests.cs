@@ -119,6 +119,37 @@ public sealed class LoadTestRunTests
         Assert.True(report.GetProperty("generator").GetProperty("sendLagP99Ms").GetDouble() >= 0);
     }
 
+    /// <summary>Worker jobs that take 4× the lease: only heartbeats keep the lease, so every completion is accepted.</summary>
+    [Fact]
+    public async Task Workers_JobsLongerThanTheLease_Heartbeat_AndComplete()
+    {
+        const string slow = """
+            name: slow-workers
+            workload: { users: 2, duration: 3s, drain: 30s }
+            dependencies:
+              ocr: { resource: none, latency: 2s }
+            operations:
+              - { name: scan, type: submit-wait, kind: ocr.page, queue: ext }
+            workers:
+              - { name: ext, queue: ext, count: 2, dependency: ocr }
+            """;
+        await using var node = await TestNode.StartAsync(new Dictionary<string, string?>
+        {
+            ["Security:Egress:Allow:0"] = "127.0.0.1",
+            ["Execution:LeaseDuration"] = "500ms",
+            ["Execution:HeartbeatInterval"] = "150ms",
+        });
+        using var output = new TempDirectory();
+
+        var (exit, report) = await RunAsync(slow, node, output);
+
+        Assert.True(exit == 0, $"exit {exit}: {Failures(report)}");
+        var ops = report.GetProperty("operations").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.True(ops["scan"].GetProperty("ok").GetInt64() >= 2);
+        Assert.Equal(0, ops["worker:ext"].GetProperty("errors").GetInt64());
+        Assert.Equal(ops["scan"].GetProperty("ok").GetInt64(), ops["worker:ext"].GetProperty("ok").GetInt64());
+    }
+
     [Fact]
     public async Task BadScenario_ExitsTwo_WithoutRunning()
     {

@@ -85,6 +85,7 @@ public sealed class ScenarioLoaderTests
     [InlineData("users: 1, args", "users: 9, args", "operations: the operations' own users add up to 9, more than workload.users (4)")]
     [InlineData("- { name: poll", "- { name: ask", "operations[2].name: 'ask' is used by an earlier operation")]
     [InlineData("throughput: 100/min", "throughput: lots", "sla.throughput: 'lots' is not a rate")]
+    [InlineData("rampUp: 1s", "rampUp: 10s", "workload.rampUp: must be shorter than the duration")]
     public void Parse_Mistake_NamesTheField(string valid, string mistake, string expected)
     {
         Assert.Contains(valid, Valid, StringComparison.Ordinal);

@@ -55,7 +55,7 @@ public sealed class LimitsTests : SecureNodeTest
 
         using var open = await client.GetAsync($"/v1/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
-        using var refused = await client.GetAsync($"/v1/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var refused = await client.GetAsync($"/V1/JOBS/{id}/EVENTS", HttpCompletionOption.ResponseHeadersRead); // routing ignores case
 
         await Problem.AssertAsync(refused, HttpStatusCode.TooManyRequests);
     }

@@ -21,6 +21,30 @@ public sealed class SecureByDefaultTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_WorkerRoleBeyondLoopbackWithoutKeys_StartsAndServesNoApi()
+    {
+        var port = ServerProcess.FreePort();
+        using var serve = ServerProcess.Run(_dir.Path, "serve", "--urls", $"http://0.0.0.0:{port}", "--data", _dir.File("data"), "--role", "worker");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                return ready.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                Assert.False(serve.Process.HasExited, serve.Output);
+                return HttpStatusCode.ServiceUnavailable;
+            }
+        }, s => s == HttpStatusCode.OK, "the worker node to be ready", TimeSpan.FromSeconds(30));
+
+        await Problem.AssertAsync(await http.GetAsync("/metrics"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Serve_OpenModeBeyondLoopback_Exits2NamingTheKey()
     {
         var config = _dir.File("open.json");

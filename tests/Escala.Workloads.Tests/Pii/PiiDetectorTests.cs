@@ -101,6 +101,16 @@ public sealed class PiiDetectorTests
 
         var csv = "nome;data de nascimento;admissao\nAna;12/05/1980;03/02/2015\n";
         Assert.Equal("12/05/1980", Only(csv, PiiTypes.BirthDate));
+
+        var commas = "nome,cpf,data_nascimento,data_admissao\r\nAna,52998224725,12/05/1980,03/02/2015\r\nRui,80162456506,01/01/1975,04/04/2010\r\n";
+        var births = Scan(commas).Where(e => e.Type == PiiTypes.BirthDate).Select(e => commas[(int)e.Start..(int)e.End]).ToList();
+        Assert.Equal(["12/05/1980", "01/01/1975"], births);
+    }
+
+    [Fact]
+    public void BirthDate_ProseWithCommas_NotATable()
+    {
+        Assert.Empty(Scan("Nascido em Recife, Pernambuco, filho de Ana.\nEm São Paulo, 03/02/2015, foi admitido, sem ressalvas.\n"));
     }
 
     [Fact]

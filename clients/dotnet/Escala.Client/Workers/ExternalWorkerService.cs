@@ -71,7 +71,10 @@ internal sealed partial class ExternalWorkerService(
                 }
                 finally
                 {
-                    slots.Release(free - jobs.Count);
+                    if (free > jobs.Count)
+                    {
+                        slots.Release(free - jobs.Count); // the slots no job came for
+                    }
                 }
 
                 foreach (var job in jobs)

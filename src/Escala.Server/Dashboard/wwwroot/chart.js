@@ -2,7 +2,7 @@
 
 import { h, svg } from './dom.js';
 
-const W = 560, H = 180, L = 44, R = 10, T = 10, B = 24;
+const W = 560, H = 180, L = 54, R = 10, T = 10, B = 24;
 
 function niceMax(value) {
   if (!(value > 0)) return 1;

@@ -11,8 +11,8 @@ namespace Escala.Server.LoadTest.Operations;
 /// <summary>
 /// Simulated external workers speaking the worker protocol: lease one job (long-poll up to 1 s), call the fake
 /// dependency, then <c>complete</c>, or <c>fail</c> (retryable; <c>throttled</c> with the 429's <c>Retry-After</c>).
-/// Each job handled is recorded as operation <c>worker:NAME</c> (dependency call plus report). Jobs here are short
-/// against the 30 s lease, so workers send no heartbeats.
+/// Each job handled is recorded as operation <c>worker:NAME</c> (dependency call plus report). While a job runs, its
+/// lease is extended every <c>heartbeatInterval</c> of the lease answer.
 /// </summary>
 public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, OperationRecorder recorder, Func<int> second, TimeSpan rampUp)
 {
@@ -56,12 +56,50 @@ public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, Operat
                 continue;
             }
 
+            var heartbeat = answer.TryGetProperty("heartbeatInterval", out var hb) && Durations.TryParse(hb.GetString(), out var every) && every > TimeSpan.Zero
+                ? every
+                : (TimeSpan?)null;
             foreach (var job in answer.GetProperty("jobs").EnumerateArray())
             {
                 var started = Stopwatch.GetTimestamp();
-                var outcome = await HandleAsync(api, dependencies, job);
+                var outcome = await HandleWithHeartbeatsAsync(api, dependencies, job, heartbeat);
                 recorder.Record(second(), Stopwatch.GetElapsedTime(started), outcome, second() >= rampUp.TotalSeconds);
             }
+        }
+    }
+
+    /// <summary>Handles the job while heartbeating its lease (when the lease answer gave an interval).</summary>
+    private async Task<Outcome> HandleWithHeartbeatsAsync(HttpClient api, HttpClient dependencies, JsonElement job, TimeSpan? heartbeat)
+    {
+        using var working = new CancellationTokenSource();
+        var beating = heartbeat is { } interval ? HeartbeatAsync(api, job, interval, working.Token) : Task.CompletedTask;
+        var outcome = await HandleAsync(api, dependencies, job);
+        await working.CancelAsync();
+        await beating;
+        return outcome;
+    }
+
+    /// <summary>Extends the job's lease every <paramref name="interval"/> (the lease answer's heartbeatInterval) until the job is handled.</summary>
+    private static async Task HeartbeatAsync(HttpClient api, JsonElement job, TimeSpan interval, CancellationToken handled)
+    {
+        var lease = new JsonObject
+        {
+            ["leases"] = new JsonArray(new JsonObject { ["id"] = job.GetProperty("id").GetInt64(), ["leaseToken"] = job.GetProperty("leaseToken").GetString() }),
+        };
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, handled);
+                using var response = await api.PostAsJsonAsync("/v1/workers/heartbeat", lease, handled);
+            }
+        }
+        catch (OperationCanceledException) when (handled.IsCancellationRequested)
+        {
+        }
+        catch (HttpRequestException)
+        {
+            // A missed heartbeat shows as a lost lease: the complete call then gets 409 and counts as an error.
         }
     }
 

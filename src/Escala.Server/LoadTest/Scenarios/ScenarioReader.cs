@@ -66,11 +66,17 @@ internal static class ScenarioReader
             field["duration"].Error("must be more than zero");
         }
 
+        var rampUp = field["rampUp"].Duration() ?? TimeSpan.Zero;
+        if (duration is { } length && rampUp >= length)
+        {
+            field["rampUp"].Error($"must be shorter than the duration ({Durations.Format(length)}): throughput is measured after it");
+        }
+
         return duration is null ? null : new Workload
         {
             Users = users,
             Rate = rate,
-            RampUp = field["rampUp"].Duration() ?? TimeSpan.Zero,
+            RampUp = rampUp,
             Duration = duration.Value,
             Drain = field["drain"].Duration() ?? ScenarioDefaults.Drain,
             Think = field["think"].Range() ?? Span.Zero,

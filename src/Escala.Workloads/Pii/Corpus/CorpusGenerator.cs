@@ -333,7 +333,7 @@ public sealed class CorpusGenerator
     private void Table(DocumentBuilder b)
     {
         var markdown = Chance(50);
-        var sep = markdown ? " | " : ";";
+        var sep = markdown ? " | " : Pick(";", ",");
         string[] header = ["Nome", "CPF", Pick("Data de Nascimento", "Nascimento", "Dt. Nasc.", "DN", "D.N.", "Data nasc"), Pick("Admissão", "Data de admissão", "Última compra"), "Telefone"];
         b.Add(markdown ? "| " + string.Join(sep, header) + " |\n|---|---|---|---|---|\n" : string.Join(sep, header) + "\n");
         var rows = 2 + _random.Next(4);
