@@ -22,6 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "escala"
 
 
+
+WHEEL = b"Wheel-Version: 1.0\nGenerator: escala_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+
 def _project():
     if tomllib is not None:
         with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
@@ -72,9 +75,14 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     filename = f"{name}-{version}-py3-none-any.whl"
     entries = list(_files()) + [
         (f"{dist_info}/METADATA", _metadata().encode()),
-        (f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: escala_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        (f"{dist_info}/WHEEL", WHEEL),
         (f"{dist_info}/top_level.txt", f"{PACKAGE}\n".encode()),
     ]
+    return _write_wheel(wheel_directory, filename, dist_info, entries)
+
+
+def _write_wheel(wheel_directory, filename, dist_info, entries):
+    """Writes the wheel's files and its RECORD (each file's SHA-256 and size); returns the file name."""
     record = io.StringIO()
     with zipfile.ZipFile(os.path.join(wheel_directory, filename), "w", zipfile.ZIP_DEFLATED) as wheel:
         for path, data in entries:
@@ -93,17 +101,9 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     entries = [
         (f"_{name}_editable.pth", (ROOT + "\n").encode()),
         (f"{dist_info}/METADATA", _metadata().encode()),
-        (f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: escala_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        (f"{dist_info}/WHEEL", WHEEL),
     ]
-    record = io.StringIO()
-    with zipfile.ZipFile(os.path.join(wheel_directory, filename), "w", zipfile.ZIP_DEFLATED) as wheel:
-        for path, data in entries:
-            wheel.writestr(path, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            record.write(f"{path},sha256={digest},{len(data)}\n")
-        record.write(f"{dist_info}/RECORD,,\n")
-        wheel.writestr(f"{dist_info}/RECORD", record.getvalue())
-    return filename
+    return _write_wheel(wheel_directory, filename, dist_info, entries)
 
 
 def build_sdist(sdist_directory, config_settings=None):
