@@ -27,19 +27,7 @@ public sealed class SecureByDefaultTests : IDisposable
         using var serve = ServerProcess.Run(_dir.Path, "serve", "--urls", $"http://0.0.0.0:{port}", "--data", _dir.File("data"), "--role", "worker");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-        await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                using var ready = await http.GetAsync("/health/ready");
-                return ready.StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                Assert.False(serve.Process.HasExited, serve.Output);
-                return HttpStatusCode.ServiceUnavailable;
-            }
-        }, s => s == HttpStatusCode.OK, "the worker node to be ready", TimeSpan.FromSeconds(30));
+        await WaitReadyAsync(serve, http, "the worker node to be ready");
 
         await Problem.AssertAsync(await http.GetAsync("/metrics"), HttpStatusCode.Unauthorized);
     }
@@ -82,19 +70,7 @@ public sealed class SecureByDefaultTests : IDisposable
         var port = ServerProcess.FreePort();
         using var serve = ServerProcess.Run(_dir.Path, "serve", "--urls", $"http://0.0.0.0:{port}", "--data", data);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                using var ready = await http.GetAsync("/health/ready");
-                return ready.StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                Assert.False(serve.Process.HasExited, serve.Output);
-                return HttpStatusCode.ServiceUnavailable;
-            }
-        }, s => s == HttpStatusCode.OK, "the node to be ready", TimeSpan.FromSeconds(30));
+        await WaitReadyAsync(serve, http, "the node to be ready");
 
         using (var anonymous = await http.GetAsync("/v1/jobs"))
         {
@@ -122,4 +98,20 @@ public sealed class SecureByDefaultTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>Waits until the node's readiness answers 200; fails at once if the process exited.</summary>
+    private static Task<HttpStatusCode> WaitReadyAsync(ChildProcess serve, HttpClient http, string what) =>
+        Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                return ready.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                Assert.False(serve.Process.HasExited, serve.Output);
+                return HttpStatusCode.ServiceUnavailable;
+            }
+        }, s => s == HttpStatusCode.OK, what, TimeSpan.FromSeconds(30));
 }
