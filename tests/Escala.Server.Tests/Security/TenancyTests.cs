@@ -140,4 +140,25 @@ public sealed class TenancyTests : SecureNodeTest
         await Problem.AssertAsync(await _b.PostAsJsonAsync("/v1/workers/fail", new { id, leaseToken = token, error = "forged" }), HttpStatusCode.NotFound);
         await AssertUnchangedAsync(id, "running");
     }
+
+    [Fact]
+    public async Task Discard_OtherTenant_404AndKept()
+    {
+        var id = await JobOfAAsync();
+        await EscalaApi.ExpectAsync(await _a.PostAsync($"/v1/jobs/{id}/cancel", EscalaApi.EmptyJson()), HttpStatusCode.OK);
+
+        await Problem.AssertAsync(await _b.DeleteAsync($"/v1/jobs/{id}"), HttpStatusCode.NotFound);
+        await AssertUnchangedAsync(id, "cancelled");
+    }
+
+    [Theory]
+    [InlineData("/v1/workers/cancel")]
+    [InlineData("/v1/workers/release")]
+    public async Task WorkerCancelOrRelease_OtherTenantsJob_404AndStillRunning(string path)
+    {
+        var (id, token) = await LeasedByAAsync();
+
+        await Problem.AssertAsync(await _b.PostAsJsonAsync(path, new { id, leaseToken = token }), HttpStatusCode.NotFound);
+        await AssertUnchangedAsync(id, "running");
+    }
 }
