@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Escala.Governance.Tests;
 
 /// <summary>A 429 with Retry-After from the dependency pauses its resource for every job that needs it.</summary>
@@ -14,6 +16,10 @@ public sealed class RetryAfterTests
 
         await node.SubmitAsync([EscalaNode.HttpJob(fake.Url("llm"), "llm")]);
         await Eventually.UntilAsync(async () => (await fake.StatsAsync("llm")).Total >= 1, TimeSpan.FromSeconds(30), "the 429");
+        // The fake counts the call when it starts; the node pauses the resource only once it has read the 429.
+        // Jobs submitted in between would rightly start: wait for the pause itself.
+        await Eventually.UntilAsync(async () => (await node.ResourceAsync("llm")).GetProperty("pausedUntil").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(30), "the resource paused");
         await fake.ConfigureAsync("llm", new { latency = "50ms" });
         await node.SubmitAsync(Enumerable.Range(0, 5).Select(_ => EscalaNode.HttpJob(fake.Url("llm"), "llm")));
         await node.WaitCompletedAsync(6, TimeSpan.FromSeconds(60));
