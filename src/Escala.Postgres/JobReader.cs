@@ -9,7 +9,7 @@ internal static class JobReader
     public const string Columns =
         "id, tenant, queue, kind, args, priority, state, attempt, max_attempts, created_at, run_at, attempted_at, " +
         "finished_at, idempotency_key, resources, timeout, backoff, result, progress, errors, lease_token, leased_by, " +
-        "lease_expires_at, cancel_requested, traceparent";
+        "lease_expires_at, cancel_requested, traceparent, workflow_id, step";
 
     /// <summary><see cref="Columns"/> qualified with a table alias.</summary>
     public static string Qualified(string alias) =>
@@ -43,6 +43,8 @@ internal static class JobReader
         LeaseExpiresAt = NullableInstant(r, first + 22),
         CancelRequested = r.GetBoolean(first + 23),
         Traceparent = NullableString(r, first + 24),
+        WorkflowId = r.IsDBNull(first + 25) ? null : r.GetInt64(first + 25),
+        Step = NullableString(r, first + 26),
     };
 
     public static async Task<List<Job>> ReadAllAsync(NpgsqlDataReader r, CancellationToken ct)

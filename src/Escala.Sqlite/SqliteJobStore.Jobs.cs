@@ -62,13 +62,21 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc/>
-    public Task<CancelResult> CancelAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct) =>
-        _writer.WriteAsync(context =>
+    public async Task<CancelResult> CancelAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct)
+    {
+        var finished = new List<long>();
+        var result = await _writer.WriteAsync(context =>
         {
+            finished.Clear();
             var cancelled = JobRows.ReadOne(context.Prepared(JobSql.CancelWaiting)
                 .Set("$tenant", tenant).Set("$id", id).Set("$now", Instants.ToMs(now)));
             if (cancelled is not null)
             {
+                if (cancelled.WorkflowId is { } workflow)
+                {
+                    SettleWorkflowJob(context, id, JobState.Cancelled, workflow, Instants.ToMs(now), finished);
+                }
+
                 return new CancelResult(CancelStatus.Cancelled, cancelled);
             }
 
@@ -83,6 +91,9 @@ public sealed partial class SqliteJobStore
                 ? new CancelResult(CancelStatus.NotFound, null)
                 : new CancelResult(CancelStatus.AlreadyFinal, existing);
         }, ct);
+        _workflowsFinished.Publish(finished);
+        return result;
+    }
 
     /// <inheritdoc/>
     public Task<RetryResult> RetryAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct) =>

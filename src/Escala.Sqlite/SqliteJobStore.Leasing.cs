@@ -66,17 +66,26 @@ public sealed partial class SqliteJobStore
             return Task.FromResult<IReadOnlyList<bool>>([]);
         }
 
-        return _writer.WriteAsync<IReadOnlyList<bool>>(context =>
+        return CompleteAndPublishAsync(completions, now, ct);
+    }
+
+    private async Task<IReadOnlyList<bool>> CompleteAndPublishAsync(IReadOnlyList<Completion> completions, DateTimeOffset now, CancellationToken ct)
+    {
+        var finished = new List<long>();
+        var applied = await _writer.WriteAsync(context =>
         {
+            finished.Clear();
             var nowMs = Instants.ToMs(now);
             var applied = new bool[completions.Count];
             for (var i = 0; i < completions.Count; i++)
             {
-                applied[i] = Complete(context, completions[i], nowMs);
+                applied[i] = Complete(context, completions[i], nowMs, finished);
             }
 
             return applied;
         }, ct);
+        _workflowsFinished.Publish(finished);
+        return applied;
     }
 
     private static IReadOnlyList<Job> Lease(WriteContext context, LeaseRequest request)
@@ -114,48 +123,57 @@ public sealed partial class SqliteJobStore
     private static bool HasGovernedJobs(WriteContext context, string queue) =>
         (long)context.Prepared(JobSql.HasGovernedJobs).Set("$queue", queue).ExecuteScalar()! != 0;
 
-    private static bool Complete(WriteContext context, Completion completion, long nowMs)
+    private static bool Complete(WriteContext context, Completion completion, long nowMs, List<long> finishedWorkflows)
     {
         var (id, token) = completion.Lease;
-        switch (completion.Outcome)
+        var (workflow, state) = completion.Outcome switch
         {
-            case JobOutcome.Succeeded succeeded:
-                return context.Prepared(JobSql.Succeed)
-                    .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$result", succeeded.Result)
-                    .ExecuteNonQuery() == 1;
-            case JobOutcome.Failed { RetryAt: { } retryAt } failed:
-                return context.Prepared(JobSql.FailRetryable)
-                    .Set("$id", id).Set("$token", token).Set("$run_at", Instants.ToMs(retryAt))
-                    .Set("$error", JobRows.SerializeError(failed.Error))
-                    .ExecuteNonQuery() == 1;
-            case JobOutcome.Failed failed:
-                return context.Prepared(JobSql.FailDead)
-                    .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$error", JobRows.SerializeError(failed.Error))
-                    .ExecuteNonQuery() == 1;
-            case JobOutcome.Cancelled:
-                return context.Prepared(JobSql.CancelRunning)
-                    .Set("$id", id).Set("$token", token).Set("$now", nowMs)
-                    .ExecuteNonQuery() == 1;
-            case JobOutcome.Released released:
-                using (var reader = context.Prepared(JobSql.Release)
-                    .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$run_at", Instants.ToMs(released.RunAt))
-                    .ExecuteReader())
-                {
-                    if (!reader.Read())
-                    {
-                        return false;
-                    }
-
-                    if ((JobState)reader.GetInt32(1) == JobState.Available)
-                    {
-                        context.Wake(reader.GetString(0));
-                    }
-
-                    return true;
-                }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(completion), completion.Outcome, "Unknown job outcome.");
+            JobOutcome.Succeeded succeeded => (context.Prepared(JobSql.Succeed)
+                .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$result", succeeded.Result)
+                .ExecuteScalar(), JobState.Completed),
+            JobOutcome.Failed { RetryAt: { } retryAt } failed => (context.Prepared(JobSql.FailRetryable)
+                .Set("$id", id).Set("$token", token).Set("$run_at", Instants.ToMs(retryAt))
+                .Set("$error", JobRows.SerializeError(failed.Error))
+                .ExecuteNonQuery() == 1 ? 0L : null, JobState.Retryable),
+            JobOutcome.Failed failed => (context.Prepared(JobSql.FailDead)
+                .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$error", JobRows.SerializeError(failed.Error))
+                .ExecuteScalar(), JobState.Dead),
+            JobOutcome.Cancelled => (context.Prepared(JobSql.CancelRunning)
+                .Set("$id", id).Set("$token", token).Set("$now", nowMs)
+                .ExecuteScalar(), JobState.Cancelled),
+            JobOutcome.Released released => Release(context, id, token, nowMs, Instants.ToMs(released.RunAt)),
+            _ => throw new ArgumentOutOfRangeException(nameof(completion), completion.Outcome, "Unknown job outcome."),
+        };
+        if (workflow is null)
+        {
+            return false;
         }
+
+        if ((long)workflow != 0 && state.IsFinal())
+        {
+            SettleWorkflowJob(context, id, state, (long)workflow, nowMs, finishedWorkflows);
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands a job back: (its workflow or 0, its new state), or (null, _) when the lease was gone.</summary>
+    private static (object? Workflow, JobState State) Release(WriteContext context, long id, string token, long nowMs, long runAtMs)
+    {
+        using var reader = context.Prepared(JobSql.Release)
+            .Set("$id", id).Set("$token", token).Set("$now", nowMs).Set("$run_at", runAtMs)
+            .ExecuteReader();
+        if (!reader.Read())
+        {
+            return (null, JobState.Running);
+        }
+
+        var state = (JobState)reader.GetInt32(1);
+        if (state == JobState.Available)
+        {
+            context.Wake(reader.GetString(0));
+        }
+
+        return (reader.GetInt64(2), state);
     }
 }

@@ -65,6 +65,12 @@ public sealed record Job
     /// <summary>The W3C trace context (<c>traceparent</c>) of the submit; each attempt's span is its child.</summary>
     public string? Traceparent { get; init; }
 
+    /// <summary>The workflow this job is a step of; null for a job on its own.</summary>
+    public long? WorkflowId { get; init; }
+
+    /// <summary>The step's name in its workflow (a spawned child: its spawner's name, a dot and its ordinal, e.g. <c>detect.3</c>).</summary>
+    public string? Step { get; init; }
+
     public LeaseRef Lease => new(Id, LeaseToken ?? string.Empty);
 
     /// <summary>Completed from the result cache: a job completed without any attempt can only have come from there.</summary>

@@ -23,6 +23,12 @@ public enum JobState
 
     /// <summary>Out of attempts or failed permanently. Final, though <c>retry</c> can make it available again.</summary>
     Dead = 6,
+
+    /// <summary>
+    /// A workflow step that waits for its parents (and the children they spawned); the completion of the last one
+    /// makes it <see cref="Available"/>, a parent's failure <see cref="Cancelled"/> (see <c>onFailure</c>).
+    /// </summary>
+    Waiting = 7,
 }
 
 public static class JobStates
@@ -40,6 +46,7 @@ public static class JobStates
         JobState.Completed => "completed",
         JobState.Cancelled => "cancelled",
         JobState.Dead => "dead",
+        JobState.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

@@ -6,6 +6,9 @@ internal static class JobSql
     private const string ClearLease = "lease_token = NULL, leased_by = NULL, lease_expires_at = NULL";
     private const string WhereLeased = "WHERE id = $id AND state = 2 AND lease_token = $token";
 
+    /// <summary>The finished job's workflow, 0 for none (no row: the lease was gone).</summary>
+    private const string ReturningWorkflow = " RETURNING coalesce(workflow_id, 0)";
+
     public const string Insert =
         "INSERT INTO jobs (tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms) " +
         "VALUES ($tenant, $queue, $kind, $args, $priority, $state, $max_attempts, $now, $run_at, $key, $resources, $timeout_ms, $backoff_ms) " +
@@ -104,7 +107,7 @@ internal static class JobSql
     public const string SetProgress = "UPDATE jobs SET progress = $progress " + WhereLeased;
 
     public const string Succeed =
-        "UPDATE jobs SET state = 4, result = $result, finished_at = $now, " + ClearLease + " " + WhereLeased;
+        "UPDATE jobs SET state = 4, result = $result, finished_at = $now, " + ClearLease + " " + WhereLeased + ReturningWorkflow;
 
     public const string FailRetryable =
         "UPDATE jobs SET state = 3, run_at = $run_at, errors = json_insert(coalesce(errors, '[]'), '$[#]', json($error)), " +
@@ -112,20 +115,20 @@ internal static class JobSql
 
     public const string FailDead =
         "UPDATE jobs SET state = 6, finished_at = $now, errors = json_insert(coalesce(errors, '[]'), '$[#]', json($error)), " +
-        ClearLease + " " + WhereLeased;
+        ClearLease + " " + WhereLeased + ReturningWorkflow;
 
     public const string CancelRunning =
-        "UPDATE jobs SET state = 5, finished_at = $now, " + ClearLease + " " + WhereLeased;
+        "UPDATE jobs SET state = 5, finished_at = $now, " + ClearLease + " " + WhereLeased + ReturningWorkflow;
 
     /// <summary>Hands a job back; one whose cancel was asked for while it ran is cancelled instead of run again.</summary>
     public const string Release =
         "UPDATE jobs SET attempt = max(attempt - 1, 0), run_at = $run_at, " +
         "state = CASE WHEN cancel_requested = 1 THEN 5 WHEN $run_at > $now THEN 0 ELSE 1 END, " +
         "finished_at = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_at END, cancel_requested = 0, " +
-        ClearLease + " " + WhereLeased + " RETURNING queue, state";
+        ClearLease + " " + WhereLeased + " RETURNING queue, state, coalesce(workflow_id, 0)";
 
     public const string CancelWaiting =
-        "UPDATE jobs SET state = 5, finished_at = $now WHERE tenant = $tenant AND id = $id AND state IN (0, 1, 3) RETURNING " + JobRows.Columns;
+        "UPDATE jobs SET state = 5, finished_at = $now WHERE tenant = $tenant AND id = $id AND state IN (0, 1, 3, 7) RETURNING " + JobRows.Columns;
 
     public const string RequestCancel =
         "UPDATE jobs SET cancel_requested = 1 WHERE tenant = $tenant AND id = $id AND state = 2 RETURNING " + JobRows.Columns;
