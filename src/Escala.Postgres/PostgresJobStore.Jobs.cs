@@ -100,7 +100,13 @@ public sealed partial class PostgresJobStore
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
         var updated = await ReadOneAsync(cmd, ct);
+        var finished = new List<long>();
+        var released = updated is { WorkflowId: not null } && !running
+            ? await SettleWorkflowJobAsync(connection, tx, updated, now, finished, ct)
+            : [];
         await tx.CommitAsync(ct);
+        _listener.Publish([.. released]);
+        _workflowsFinished.Publish(finished);
         _changes.Mark();
         return new CancelResult(running ? CancelStatus.Requested : CancelStatus.Cancelled, updated);
     });

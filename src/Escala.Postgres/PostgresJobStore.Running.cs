@@ -18,6 +18,12 @@ public sealed partial class PostgresJobStore
     private const short OutcomeCancelled = 3;
     private const short OutcomeReleased = 4;
 
+    // What a row of the completion statement reports: a job it completed, a queue a released workflow step waits in,
+    // a workflow that reached its final state.
+    private const int RowDone = 0;
+    private const int RowReleased = 1;
+    private const int RowFinished = 2;
+
     /// <inheritdoc />
     public Task<HeartbeatResult> HeartbeatAsync(IReadOnlyList<LeaseRef> leases, DateTimeOffset expiresAt, CancellationToken ct)
     {
@@ -120,7 +126,7 @@ public sealed partial class PostgresJobStore
 
             await using var cmd = _dataSource.CreateCommand(
                 $"""
-                WITH c AS (
+                WITH RECURSIVE c AS (
                     SELECT * FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
                                          @errors::text[], @run_at::timestamptz[]) AS c(id, token, outcome, result, error, run_at)
                 ),
@@ -140,12 +146,19 @@ public sealed partial class PostgresJobStore
                         lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
                     FROM c
                     WHERE j.id = c.id AND j.lease_token = c.token
-                    RETURNING j.id, j.state, j.queue
+                    RETURNING j.id, j.state, j.queue, j.workflow_id
                 ),
+                fin AS (
+                    SELECT id, state, workflow_id FROM done WHERE workflow_id IS NOT NULL AND state IN (4, 5, 6)
+                ),
+                {WorkflowSql.Chain(Schema, "done")},
                 woken AS (
-                    SELECT pg_notify(@channel, @origin || q.queue) FROM (SELECT DISTINCT queue FROM done WHERE state = 1) AS q
+                    SELECT pg_notify(@channel, @origin || q.queue)
+                    FROM (SELECT queue FROM done WHERE state = 1 UNION SELECT queue FROM settled WHERE state = 1) AS q
                 )
-                SELECT id, state, queue, (SELECT count(*) FROM woken) FROM done
+                SELECT {RowDone}, id, state, queue, (SELECT count(*) FROM woken) FROM done
+                UNION ALL SELECT DISTINCT {RowReleased}, 0::bigint, state, queue, 0 FROM settled WHERE state = 1
+                UNION ALL SELECT {RowFinished}, id, state, '', 0 FROM finished WHERE state <> 0
                 """);
             cmd.Parameters.AddWithValue("ids", ids);
             cmd.Parameters.AddWithValue("tokens", tokens);
@@ -158,19 +171,32 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("origin", _listener.Origin);
             var applied = new HashSet<long>();
             var woken = new HashSet<string>(StringComparer.Ordinal);
+            var finished = new List<long>();
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    applied.Add(reader.GetInt64(0));
-                    if (reader.GetInt16(1) == (short)JobState.Available)
+                    var row = reader.GetInt32(0);
+                    if (row == RowFinished)
                     {
-                        woken.Add(reader.GetString(2));
+                        finished.Add(reader.GetInt64(1));
+                        continue;
+                    }
+
+                    if (row == RowDone)
+                    {
+                        applied.Add(reader.GetInt64(1));
+                    }
+
+                    if (reader.GetInt16(2) == (short)JobState.Available)
+                    {
+                        woken.Add(reader.GetString(3));
                     }
                 }
             }
 
             _listener.Publish(woken);
+            _workflowsFinished.Publish(finished);
             if (applied.Count > 0)
             {
                 _changes.Mark();

@@ -160,7 +160,7 @@ public sealed partial class SqliteJobStore : IWorkflowStore
             var stored = new List<Job>(jobs.Count);
             for (var i = 0; i < jobs.Count; i++)
             {
-                var name = ChildName(step, before + i);
+                var name = WorkflowStepNames.Child(step, before + i);
                 MakeStep(context, jobs[i].Id, workflow, name, lease.JobId, pending: 0);
                 foreach (var dependent in dependents)
                 {
@@ -272,9 +272,6 @@ public sealed partial class SqliteJobStore : IWorkflowStore
         context.Prepared(WorkflowSql.MakeStep)
             .Set("$id", id).Set("$workflow", workflow).Set("$step", step).Set("$spawned_by", spawnedBy).Set("$pending", pending)
             .ExecuteNonQuery();
-
-    /// <summary>A spawned child's step name: its spawner's, a dot and its ordinal from 1.</summary>
-    internal static string ChildName(string spawner, int index) => spawner + "." + (index + 1).ToString(CultureInfo.InvariantCulture);
 
     private static Workflow ReadWorkflow(SqliteDataReader row) => new()
     {
