@@ -82,7 +82,7 @@ public sealed partial class PostgresJobStore : IWorkflowStore
         await using (var cancel = new NpgsqlCommand(
             $"""
             WITH asked AS (
-                UPDATE {Schema}.workflows SET cancel_requested = true WHERE tenant = @tenant AND id = @id AND state = 0 RETURNING id
+                SELECT id FROM {Schema}.workflows WHERE tenant = @tenant AND id = @id AND state = 0 FOR UPDATE
             ),
             stopped AS (
                 UPDATE {Schema}.jobs j SET
@@ -93,8 +93,9 @@ public sealed partial class PostgresJobStore : IWorkflowStore
                 RETURNING j.state
             )
             UPDATE {Schema}.workflows w SET
+                cancel_requested = true,
                 unfinished = w.unfinished - c.n,
-                state = {WorkflowSql.FinalState("w.unfinished - c.n", "w.failed")},
+                state = {WorkflowSql.FinalState("w.unfinished - c.n", "w.failed", "true")},
                 finished_at = CASE WHEN w.unfinished - c.n > 0 THEN NULL ELSE @now END
             FROM (SELECT count(*) FILTER (WHERE state = 5)::int AS n FROM stopped) AS c
             WHERE w.id = (SELECT id FROM asked)

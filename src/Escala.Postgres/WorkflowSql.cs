@@ -12,8 +12,8 @@ internal static class WorkflowSql
     /// A workflow's state once <paramref name="unfinished"/> of its jobs are left: running while any is, else cancelled
     /// when a user asked, failed when a step failed, completed otherwise. The one rule for a workflow's end.
     /// </summary>
-    public static string FinalState(string unfinished, string failed) =>
-        $"CASE WHEN {unfinished} > 0 THEN 0::smallint WHEN w.cancel_requested THEN 3::smallint " +
+    public static string FinalState(string unfinished, string failed, string cancelled = "w.cancel_requested") =>
+        $"CASE WHEN {unfinished} > 0 THEN 0::smallint WHEN {cancelled} THEN 3::smallint " +
         $"WHEN {failed} > 0 THEN 2::smallint ELSE 1::smallint END";
 
     /// <summary>
