@@ -31,6 +31,7 @@ public static class EscalaServiceCollectionExtensions
         services.AddSingleton(sp => new Caching.ResultCache(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<JobClient>();
+        services.AddSingleton<Workflows.WorkflowClient>();
         services.AddSingleton<ResourceGovernor>();
         services.AddSingleton(sp => new HandlerRegistry(sp.GetServices<IJobHandler>()));
         services.AddSingleton<EscalaWorker>();

@@ -34,7 +34,8 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
     private bool _started;
 
     public EscalaWorker(EscalaOptions settings, IJobStore store, HandlerRegistry handlers, ResourceGovernor governor, JobClient client,
-        AttemptLifecycle lifecycle, WorkerKinds workerKinds, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger)
+        AttemptLifecycle lifecycle, WorkerKinds workerKinds, EscalaMetrics metrics, TimeProvider time, ILogger<EscalaWorker> logger,
+        Workflows.WorkflowClient? workflows = null)
     {
         _settings = settings;
         _store = store;
@@ -43,7 +44,7 @@ public sealed class EscalaWorker : IHostedService, IAsyncDisposable
         _logger = logger;
         var governed = settings.Resources.Count > 0 || settings.Queues.Values.Any(q => q.TenantConcurrency is not null);
         _completer = new JobCompleter(store, lifecycle, time, logger, governed ? WakeProducers : null);
-        _runner = new JobRunner(handlers, _completer, lifecycle, time, logger);
+        _runner = new JobRunner(handlers, _completer, lifecycle, time, logger, workflows);
         _keeper = new LeaseKeeper(_runner, store, settings, time, logger);
 
         // A node leases only what it can run: kinds it has no handler for wait for an external worker.

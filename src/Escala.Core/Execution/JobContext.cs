@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Escala.Jobs;
+using Escala.Workflows;
 
 namespace Escala.Execution;
 
@@ -44,6 +45,38 @@ public sealed class JobContext
     /// <summary>The arguments bound to <typeparamref name="T"/> (web defaults: camelCase, case-insensitive).</summary>
     public T GetArgs<T>() =>
         Args.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new PermanentJobException("The job's arguments are empty.");
+
+    /// <summary>The workflow this job is a step of, and its step name; null for a job on its own.</summary>
+    public long? WorkflowId => Job.WorkflowId;
+
+    /// <inheritdoc cref="Job.Step"/>
+    public string? Step => Job.Step;
+
+    /// <summary>Set by the engine: what <see cref="SpawnAsync"/> and <see cref="GetParentsAsync"/> call.</summary>
+    internal WorkflowClient? Workflows { get; init; }
+
+    /// <summary>
+    /// Fan-out: adds <paramref name="children"/> (at most <c>limits:maxBatch</c> a call; call again for more) to this
+    /// step's workflow. The steps that wait for this one wait for every child too, and read their results as parents.
+    /// </summary>
+    /// <exception cref="PermanentJobException">The job is not a workflow step, or its lease is gone.</exception>
+    public async Task<IReadOnlyList<Job>> SpawnAsync(IReadOnlyList<Client.JobRequest> children, CancellationToken cancellationToken = default)
+    {
+        return await RequireWorkflow().SpawnAsync(Job, Job.LeaseToken ?? "", children, cancellationToken)
+            ?? throw new PermanentJobException("Children can be spawned only while the step runs under its lease.");
+    }
+
+    /// <summary>
+    /// The jobs this step waited for, in job id order: its declared parents (<see cref="Job.Step"/> names them) and every
+    /// child they spawned, with their results. Pass the previous page's <see cref="WorkflowParentPage.NextCursor"/> as
+    /// <paramref name="after"/> for the next page.
+    /// </summary>
+    public Task<WorkflowParentPage> GetParentsAsync(long? after = null, int limit = WorkflowClient.MaxParentsPage, CancellationToken cancellationToken = default) =>
+        RequireWorkflow().ParentsAsync(Job.Tenant, Job.Id, after, limit, cancellationToken);
+
+    private WorkflowClient RequireWorkflow() =>
+        Job.WorkflowId is null ? throw new PermanentJobException("This job is not a workflow step.")
+        : Workflows ?? throw new InvalidOperationException("This context was built without a workflow client (a handler test).");
 
     /// <summary>Saves a progress report (any JSON-serializable value) and publishes it to watchers.</summary>
     public Task ReportProgressAsync(object progress, CancellationToken cancellationToken = default) =>

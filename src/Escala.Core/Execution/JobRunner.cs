@@ -26,8 +26,12 @@ internal sealed class JobRunner
     private readonly ILogger _logger;
     private readonly Func<JobContext, string, CancellationToken, Task> _reportProgress;
 
-    public JobRunner(HandlerRegistry handlers, JobCompleter completer, AttemptLifecycle lifecycle, TimeProvider time, ILogger logger)
+    private readonly Workflows.WorkflowClient? _workflows;
+
+    public JobRunner(HandlerRegistry handlers, JobCompleter completer, AttemptLifecycle lifecycle, TimeProvider time, ILogger logger,
+        Workflows.WorkflowClient? workflows = null)
     {
+        _workflows = workflows;
         _handlers = handlers;
         _completer = completer;
         _lifecycle = lifecycle;
@@ -89,7 +93,7 @@ internal sealed class JobRunner
         try
         {
             var handler = _handlers.Find(job.Kind) ?? throw new PermanentJobException($"No handler for kind '{job.Kind}' on this node.");
-            task = handler.ExecuteAsync(new JobContext(job, _reportProgress), run.Token);
+            task = handler.ExecuteAsync(new JobContext(job, _reportProgress) { Workflows = _workflows }, run.Token);
             if (!task.IsCompleted)
             {
                 run.StopAfter(timeout);

@@ -67,6 +67,6 @@ public static class JobStates
 
     public static IReadOnlyList<JobState> All { get; } = Enum.GetValues<JobState>();
 
-    /// <summary>The states of a job not yet final: scheduled, available, running, retryable.</summary>
-    public static IReadOnlyList<JobState> Active { get; } = [.. All.Where(state => !state.IsFinal())];
+    /// <summary>The states of a job not yet final and not waiting for workflow parents: scheduled, available, running, retryable.</summary>
+    public static IReadOnlyList<JobState> Active { get; } = [.. All.Where(state => !state.IsFinal() && state != JobState.Waiting)];
 }

@@ -229,14 +229,16 @@ public static class WorkersEndpoints
     private sealed record LeasedJobDto(long Id, string Kind, string Queue,
         [property: JsonConverter(typeof(RawJsonConverter))] string Args,
         int Attempt, int MaxAttempts, string LeaseToken, DateTimeOffset? LeaseExpiresAt,
-        string Timeout, DateTimeOffset? Deadline, DateTimeOffset? HardDeadline, string? IdempotencyKey, string? Traceparent)
+        string Timeout, DateTimeOffset? Deadline, DateTimeOffset? HardDeadline, string? IdempotencyKey, string? Traceparent,
+        long? WorkflowId, string? Step)
     {
         public static LeasedJobDto From(LeasedAttempt leased)
         {
             var job = leased.Job;
             var limits = leased.Deadlines;
             return new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt,
-                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, job.Traceparent);
+                Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, job.Traceparent,
+                job.WorkflowId, job.Step);
         }
     }
 }
