@@ -16,6 +16,10 @@ internal sealed class TestHandlers : IDisposable
 
     public ProgressHandler Progress { get; } = new();
 
+    public FanOutHandler FanOut { get; } = new();
+
+    public ParentsHandler Parents { get; } = new();
+
     public void Register(IServiceCollection services)
     {
         services.AddSingleton<IJobHandler>(Echo);
@@ -23,6 +27,8 @@ internal sealed class TestHandlers : IDisposable
         services.AddSingleton<IJobHandler>(Stubborn);
         services.AddSingleton<IJobHandler>(Flaky);
         services.AddSingleton<IJobHandler>(Progress);
+        services.AddSingleton<IJobHandler>(FanOut);
+        services.AddSingleton<IJobHandler>(Parents);
     }
 
     public void Dispose() => Stubborn.Dispose();
