@@ -12,7 +12,7 @@ namespace Escala.Server.Tests.Api.OpenApi;
 /// The served OpenAPI document is complete (every /v1 operation has its request body and its responses, with
 /// problem details) and true: real responses of a real node, success and refusal, conform to its schemas.
 /// </summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed partial class OpenApiDocumentTests : IAsyncLifetime
 {
     private TestNode _node = null!;
     private JsonNode _document = null!;
@@ -120,6 +120,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         }
 
         await CallAsync("delete", "/v1/jobs/{id}", $"/v1/jobs/{id}", null, HttpStatusCode.NoContent);
+        await CheckWorkflowsAsync();
 
         // Keys last: the first key turns authentication on for this node.
         var key = await CallAsync("post", "/v1/keys", "/v1/keys", new { name = "ops", scopes = new[] { "admin", "read", "submit" } }, HttpStatusCode.Created);
