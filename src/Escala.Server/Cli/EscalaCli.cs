@@ -19,6 +19,7 @@ public static class EscalaCli
             LoadTest.LoadTestCommand.Create(),
             KeysCommands.Create(),
             PiiCommands.Create(),
+            WorkflowCommands.Create(),
         };
 
         // Graceful shutdown is the host's job (stop leasing, grace period, hand back): never cut it short.
