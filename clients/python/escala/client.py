@@ -135,6 +135,41 @@ class Client:
         _, data = self._http.request("POST", f"/v1/jobs/{job_id(job)}/retry", {})
         return to_job(data)
 
+    # ---- workflows ----------------------------------------------------------------------------
+
+    def submit_workflow(self, steps: Iterable[Mapping[str, Any]], *, name: Optional[str] = None,
+                        on_failure: Optional[str] = None) -> Record:
+        """Submits a workflow: each step is a dict with ``name``, ``kind``, optional ``depends_on`` (names of the
+        steps it waits for) and any field of :meth:`submit`. ``on_failure`` is ``"failWorkflow"`` (default) or
+        ``"continue"``. Returns the workflow: ``id``, ``state`` and ``steps`` (each with ``job_id`` and ``state``)."""
+        items = []
+        for step in steps:
+            fields = _snake_to_kwargs(step)
+            step_name = fields.pop("name", None)
+            depends_on = fields.pop("depends_on", fields.pop("dependsOn", None))
+            body = job_body(**fields)
+            body["name"] = step_name
+            if depends_on is not None:
+                body["dependsOn"] = list(depends_on)
+            items.append(body)
+        body = {"steps": items}
+        if name is not None:
+            body["name"] = name
+        if on_failure is not None:
+            body["onFailure"] = on_failure
+        _, data = self._http.request("POST", "/v1/workflows", body)
+        return Record(data or {})
+
+    def get_workflow(self, workflow: int) -> Record:
+        """A workflow with every step's state, job id and result."""
+        _, data = self._http.request("GET", f"/v1/workflows/{int(workflow)}")
+        return Record(data or {})
+
+    def cancel_workflow(self, workflow: int) -> Record:
+        """Cancels the workflow's waiting steps and asks its running ones to stop."""
+        _, data = self._http.request("POST", f"/v1/workflows/{int(workflow)}/cancel", {})
+        return Record(data or {})
+
     # ---- queues -------------------------------------------------------------------------------
 
     def queues(self) -> List[Record]:

@@ -12,8 +12,9 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
+from .client import _snake_to_kwargs, job_body
 from .durations import Duration, to_seconds
 from .exceptions import Cancelled, Retry, SoftTimeLimitExceeded, WorkerShutdown
 from .models import Record
@@ -33,7 +34,8 @@ class JobContext:
     """The running attempt of one job, as its task sees it."""
 
     def __init__(self, job: Dict[str, Any], send_progress: Callable[[Any], Any],
-                 soft_deadline: Optional[float] = None, logger: Optional[logging.Logger] = None) -> None:
+                 soft_deadline: Optional[float] = None, logger: Optional[logging.Logger] = None,
+                 workflow_call: Optional[Callable[[str, Dict[str, Any]], Any]] = None) -> None:
         self.job = Record(job)
         self.id: int = int(job["id"])
         self.kind: str = job.get("kind", "")
@@ -43,6 +45,9 @@ class JobContext:
         self.max_attempts: int = int(job.get("maxAttempts") or 1)
         self.idempotency_key: Optional[str] = job.get("idempotencyKey")
         self.traceparent: Optional[str] = job.get("traceparent")
+        self.workflow_id: Optional[int] = job.get("workflowId")
+        self.step: Optional[str] = job.get("step")
+        self._workflow_call = workflow_call  # POSTs to /v1/workers/... with this lease; None in process mode
         self.log = logger or logging.getLogger(f"escala.task.{self.kind}")
         self.cancelled = CancelFlag()
         self.cancel_requested = False
@@ -89,6 +94,38 @@ class JobContext:
         if fields:
             value = {**value, **fields} if isinstance(value, dict) else ({"value": value, **fields} if value is not None else fields)
         return self._send_progress(value)
+
+    # ---- workflows ----------------------------------------------------------------------------
+
+    def spawn(self, children: Iterable[Mapping[str, Any]]) -> List[Record]:
+        """Fan-out from a workflow step: adds child jobs (dicts with ``kind`` and any field of
+        ``Client.submit``, up to the server's ``limits:maxBatch`` per call; call again for more). The steps that
+        wait for this one wait for every child too, and see their results in :meth:`parents`. Returns the
+        children (``id``, ``step`` such as ``split.3``, ``state``)."""
+        items = [job_body(**_snake_to_kwargs(child)) for child in children]
+        answer = self._workflow("/v1/workers/spawn", {"children": items})
+        return [Record(job) for job in (answer or {}).get("jobs", [])]
+
+    def parents(self, page_size: int = 1000) -> Dict[str, Any]:
+        """The results of every job this step waited for, by step name: its declared parents and the children
+        they spawned (``split.1``, ``split.2``...), read a page at a time."""
+        results: Dict[str, Any] = {}
+        after = None
+        for _ in range(100_000):
+            page = self._workflow("/v1/workers/parents", {"after": after, "limit": page_size}) or {}
+            for parent in page.get("parents", []):
+                results[parent["step"]] = parent.get("result")
+            after = page.get("nextCursor")
+            if after is None:
+                break
+        return results
+
+    def _workflow(self, path: str, body: Dict[str, Any]) -> Any:
+        if self.workflow_id is None:
+            raise RuntimeError(f"job {self.id} is not a workflow step")
+        if self._workflow_call is None:
+            raise RuntimeError("spawn and parents need the worker's connection (not available in process mode)")
+        return self._workflow_call(path, body)
 
     # ---- stopping -----------------------------------------------------------------------------
 

@@ -314,7 +314,7 @@ class _Attempt:
         self.lease = {"id": self.id, "leaseToken": job.get("leaseToken")}
         self.received = time.monotonic()
         soft, self.hard = _deadlines(job, task, self.received)
-        self.ctx = JobContext(job, self._progress, soft)
+        self.ctx = JobContext(job, self._progress, soft, workflow_call=self._workflow_call)
         self.holds_lease = True
         self._state_lock = threading.Lock()
         self._ended = False
@@ -324,6 +324,10 @@ class _Attempt:
         self._interruptible: Optional[Interruptible] = None
         self._timers: List[threading.Timer] = []
         self._slot: Any = None  # the child process in process mode
+
+    def _workflow_call(self, path: str, body: Dict[str, Any]) -> Any:
+        """``ctx.spawn`` and ``ctx.parents``: a worker endpoint under this attempt's lease."""
+        return self.worker.client._http.request("POST", path, {**self.lease, **body})[1]
 
     # ---- running ------------------------------------------------------------------------------
 
