@@ -194,6 +194,21 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task Workflow_Pruned_GoesWithItsLastJob()
+    {
+        var created = await CreateWorkflowAsync(WorkflowFailurePolicy.FailWorkflow, ("a", []), ("b", ["a"]));
+        await CompleteAsync((await LeaseStepAsync("a")).Lease, new JobOutcome.Succeeded(null));
+        var prune = new PruneRequest(T0.AddHours(1), new Dictionary<string, DateTimeOffset>(), 100);
+
+        Assert.Equal(1, await Store.PruneAsync(prune, Ct));
+        Assert.NotNull(await Workflows.GetWorkflowAsync("t1", created.Id, Ct));
+        await CompleteAsync((await LeaseStepAsync("b")).Lease, new JobOutcome.Succeeded(null));
+        Assert.Equal(1, await Store.PruneAsync(prune, Ct));
+
+        Assert.Null(await Workflows.GetWorkflowAsync("t1", created.Id, Ct));
+    }
+
+    [Fact]
     public async Task Workflow_Spawn_WithAStaleLeaseOrOutsideAWorkflow_ChangesNothing()
     {
         await CreateWorkflowAsync(WorkflowFailurePolicy.FailWorkflow, ("a", []));

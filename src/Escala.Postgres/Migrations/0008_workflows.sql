@@ -30,3 +30,17 @@ ALTER TABLE {schema}.jobs ADD COLUMN pending integer;
 ALTER TABLE {schema}.jobs ADD COLUMN spawned integer;
 ALTER TABLE {schema}.jobs ADD COLUMN spawned_by bigint;
 CREATE INDEX jobs_workflow ON {schema}.jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;
+
+-- A pruned (or discarded) workflow job takes its edges along; the workflow row goes with its last job, once ended.
+-- Once per DELETE statement, over the deleted rows only.
+CREATE FUNCTION {schema}.workflow_jobs_pruned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM {schema}.workflow_edges e USING gone g WHERE g.workflow_id IS NOT NULL AND e.child_id = g.id;
+    DELETE FROM {schema}.workflows w
+    WHERE w.id IN (SELECT DISTINCT workflow_id FROM gone WHERE workflow_id IS NOT NULL) AND w.state <> 0
+      AND NOT EXISTS (SELECT 1 FROM {schema}.jobs j WHERE j.workflow_id = w.id);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER jobs_workflow_pruned AFTER DELETE ON {schema}.jobs
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION {schema}.workflow_jobs_pruned();

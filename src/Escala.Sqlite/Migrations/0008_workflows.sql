@@ -29,3 +29,11 @@ ALTER TABLE jobs ADD COLUMN pending INTEGER;
 ALTER TABLE jobs ADD COLUMN spawned INTEGER;
 ALTER TABLE jobs ADD COLUMN spawned_by INTEGER;
 CREATE INDEX jobs_workflow ON jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;
+
+-- A pruned (or discarded) workflow job takes its edges along; the workflow row goes with its last job, once ended.
+CREATE TRIGGER jobs_workflow_pruned AFTER DELETE ON jobs WHEN old.workflow_id IS NOT NULL
+BEGIN
+    DELETE FROM workflow_edges WHERE child_id = old.id;
+    DELETE FROM workflows WHERE id = old.workflow_id AND state <> 0
+        AND NOT EXISTS (SELECT 1 FROM jobs WHERE workflow_id = old.workflow_id);
+END;
