@@ -122,7 +122,8 @@ public sealed partial class PostgresJobStore
             return new RetryResult(RetryStatus.NotFound, null);
         }
 
-        if (job.State is JobState.Running or JobState.Available)
+        // A workflow's counters count each step once: a step does not run again on its own.
+        if (job.State is JobState.Running or JobState.Available || job.WorkflowId is not null)
         {
             return new RetryResult(RetryStatus.NotRetryable, job);
         }

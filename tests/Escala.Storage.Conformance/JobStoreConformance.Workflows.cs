@@ -146,6 +146,20 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task Workflow_RetryOfAFailedStep_IsRefused_AndChangesNothing()
+    {
+        var created = await CreateWorkflowAsync(WorkflowFailurePolicy.Continue, ("a", []), ("b", []));
+        var a = await LeaseStepAsync("a");
+        await CompleteAsync(a.Lease, new JobOutcome.Failed(Error(1), null));
+
+        var retried = await Store.RetryAsync("t1", a.Id, T0, Ct);
+
+        Assert.Equal(RetryStatus.NotRetryable, retried.Status);
+        Assert.Equal(JobState.Dead, (await GetAsync(a.Id)).State);
+        Assert.Equal(1, (await Workflows.GetWorkflowAsync("t1", created.Id, Ct))!.Unfinished);
+    }
+
+    [Fact]
     public async Task Workflow_Cancel_CancelsWaitingAndRunning_ThenEndsCancelled()
     {
         var created = await CreateWorkflowAsync(WorkflowFailurePolicy.FailWorkflow, ("a", []), ("b", []), ("c", ["a", "b"]));

@@ -69,7 +69,8 @@ public interface IJobStore : IAsyncDisposable
 
     /// <summary>
     /// Makes a final job (completed, cancelled or dead) or a waiting one (scheduled, retryable) available now,
-    /// granting one more attempt when it has none left. Running and available jobs are left as they are.
+    /// granting one more attempt when it has none left. Running and available jobs are left as they are, and so is
+    /// every workflow step (its workflow counts it once; see <see cref="IWorkflowStore"/>).
     /// </summary>
     Task<RetryResult> RetryAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct);
 

@@ -36,6 +36,11 @@ public sealed record JobDto
     /// </summary>
     public string? WaitingReason { get; init; }
 
+    /// <summary>The workflow this job is a step of, and its step name; null for a job on its own.</summary>
+    public long? WorkflowId { get; init; }
+
+    public string? Step { get; init; }
+
     public static JobDto From(Job job) => new()
     {
         Id = job.Id,
@@ -57,5 +62,7 @@ public sealed record JobDto
         Errors = job.Errors,
         CancelRequested = job.CancelRequested,
         Cached = job.Cached,
+        WorkflowId = job.WorkflowId,
+        Step = job.Step,
     };
 }

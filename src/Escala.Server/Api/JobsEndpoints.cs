@@ -124,6 +124,8 @@ public static class JobsEndpoints
         return result.Status switch
         {
             RetryStatus.NotFound => Problems.NotFound($"Job {id}"),
+            RetryStatus.NotRetryable when result.Job!.WorkflowId is { } workflow =>
+                Problems.Conflict($"Job {id} is a step of workflow {workflow}; a step does not run again on its own: submit the workflow again."),
             RetryStatus.NotRetryable => Problems.Conflict($"Job {id} is {result.Job!.State.ToWire()}; only finished or waiting jobs can be retried."),
             _ => Results.Ok(JobDto.From(result.Job!)),
         };

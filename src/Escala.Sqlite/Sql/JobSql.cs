@@ -136,7 +136,7 @@ internal static class JobSql
     public const string Retry =
         "UPDATE jobs SET state = 1, run_at = $now, finished_at = NULL, cancel_requested = 0, " +
         "max_attempts = max(max_attempts, attempt + 1) " +
-        "WHERE tenant = $tenant AND id = $id AND state IN (0, 3, 4, 5, 6) RETURNING " + JobRows.Columns;
+        "WHERE tenant = $tenant AND id = $id AND state IN (0, 3, 4, 5, 6) AND workflow_id IS NULL RETURNING " + JobRows.Columns;
 
     public const string PromoteDue =
         "UPDATE jobs SET state = 1 WHERE id IN " +

@@ -146,6 +146,11 @@ public sealed class WorkflowsEndpointsTests : NodeTest
 
         using var unknown = await Api.PostJsonAsync("/v1/workflows/424242/cancel", new { });
         await Problem.AssertAsync(unknown, HttpStatusCode.NotFound);
+        var step = Step(created, "a").GetProperty("jobId").GetInt64();
+        Assert.Equal(id, (await Api.GetJobAsync(step)).GetProperty("workflowId").GetInt64());
+        using var retry = await Api.PostJsonAsync($"/v1/jobs/{step}/retry", new { });
+        var refused = await Problem.AssertAsync(retry, HttpStatusCode.Conflict);
+        Assert.Contains($"workflow {id}", refused.GetProperty("detail").GetString());
     }
 
     [Theory]
