@@ -51,8 +51,9 @@ public sealed partial class PostgresJobStore : IWorkflowStore
                 await edges.ExecuteNonQueryAsync(ct);
             }
 
+            var available = await NotifyAvailableAsync(connection, tx, jobs, ct);
             await tx.CommitAsync(ct);
-            _listener.Publish([.. jobs.Where(j => j.State == JobState.Available).Select(j => j.Queue)]);
+            _listener.Publish(available);
             return new Workflow
             {
                 Id = id,
@@ -169,8 +170,9 @@ public sealed partial class PostgresJobStore : IWorkflowStore
                 await link.ExecuteNonQueryAsync(ct);
             }
 
+            var available = await NotifyAvailableAsync(connection, tx, jobs, ct);
             await tx.CommitAsync(ct);
-            _listener.Publish([.. jobs.Where(j => j.State == JobState.Available).Select(j => j.Queue)]);
+            _listener.Publish(available);
             return jobs;
         });
     }
@@ -247,6 +249,19 @@ public sealed partial class PostgresJobStore : IWorkflowStore
         }
 
         return released;
+    }
+
+    /// <summary>Wakes every node's workers for the queues that got available jobs (sent when the transaction commits).</summary>
+    private async Task<string[]> NotifyAvailableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<Job> jobs, CancellationToken ct)
+    {
+        string[] queues = [.. jobs.Where(j => j.State == JobState.Available).Select(j => j.Queue).Distinct(StringComparer.Ordinal)];
+        if (queues.Length > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { Notify(queues) } };
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        return queues;
     }
 
     private async Task<List<Job>> InsertWorkflowJobsAsync(

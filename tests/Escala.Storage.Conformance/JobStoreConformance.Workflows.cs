@@ -57,6 +57,7 @@ public abstract partial class JobStoreConformance
         Assert.Equal(JobState.Waiting, steps["c"].Job.State);
         Assert.Equal(["a"], steps["b"].DependsOn);
         Assert.Equal(created.Id, steps["c"].Job.WorkflowId);
+        Assert.Null(await Workflows.GetWorkflowAsync("t2", created.Id, Ct));
         var leased = await LeaseAsync("wf", 10);
         Assert.Equal("a", Assert.Single(leased).Step);
     }
