@@ -7,7 +7,7 @@ namespace Escala.Server.Security;
 /// <summary>
 /// Reads the JSON body of submits and worker calls once before their endpoint does (it is already capped by
 /// <see cref="BodyLimits"/>) and refuses what the endpoint must never see: <c>null</c> entries in batches,
-/// heartbeats and queue lists (400); durations beyond their bounds (<c>delay</c>/<c>runAt</c> 365 days,
+/// workflow steps, spawned children, heartbeats and queue lists (400); durations beyond their bounds (<c>delay</c>/<c>runAt</c> 365 days,
 /// <c>timeout</c> 7 days, <c>backoff</c> and <c>retryAfter</c> 1 day: 400, never an overflow); the same
 /// idempotency key twice in one batch (400); a result or progress over the arguments limit (413); a queue
 /// the key may not use (403); and a lease of a queue in-process workers run (403: a worker may lease only
@@ -53,7 +53,9 @@ public sealed class BodyRules(RequestDelegate next, EscalaOptions settings, Hand
     private Func<JsonElement, Caller?, Refusal?>? RuleFor(string route) => route switch
     {
         "/v1/jobs" => (body, caller) => Job(body, "", caller),
-        "/v1/jobs/batch" => Batch,
+        "/v1/jobs/batch" => (body, caller) => Jobs(body, "jobs", caller, uniqueKeys: true),
+        "/v1/workflows" => (body, caller) => Jobs(body, "steps", caller, uniqueKeys: false),
+        "/v1/workers/spawn" => (body, caller) => Jobs(body, "children", caller, uniqueKeys: false),
         "/v1/workers/lease" => Lease,
         "/v1/workers/heartbeat" => (body, _) => NoNulls(body, "leases"),
         "/v1/workers/fail" => (body, _) => Bounded(body, "", "retryAfter", SecurityDefaults.MaxRetryAfter),
@@ -62,14 +64,15 @@ public sealed class BodyRules(RequestDelegate next, EscalaOptions settings, Hand
         _ => null,
     };
 
-    private Refusal? Batch(JsonElement body, Caller? caller)
+    /// <summary>Each job of a list (a batch's <c>jobs</c>, a workflow's <c>steps</c>, a spawn's <c>children</c>) under the rules of one job.</summary>
+    private Refusal? Jobs(JsonElement body, string field, Caller? caller, bool uniqueKeys)
     {
-        if (NoNulls(body, "jobs") is { } nulls)
+        if (NoNulls(body, field) is { } nulls)
         {
             return nulls;
         }
 
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("jobs", out var jobs) || jobs.ValueKind != JsonValueKind.Array)
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(field, out var jobs) || jobs.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
@@ -78,15 +81,15 @@ public sealed class BodyRules(RequestDelegate next, EscalaOptions settings, Hand
         var i = 0;
         foreach (var job in jobs.EnumerateArray())
         {
-            if (Job(job, $"jobs[{i}].", caller) is { } refusal)
+            if (Job(job, $"{field}[{i}].", caller) is { } refusal)
             {
                 return refusal;
             }
 
-            if (job.ValueKind == JsonValueKind.Object && job.TryGetProperty("idempotencyKey", out var key) && key.ValueKind == JsonValueKind.String
+            if (uniqueKeys && job.ValueKind == JsonValueKind.Object && job.TryGetProperty("idempotencyKey", out var key) && key.ValueKind == JsonValueKind.String
                 && !keys.Add(key.GetString()!))
             {
-                return new Refusal(400, $"jobs[{i}].idempotencyKey", "The same idempotency key appears twice in this batch.");
+                return new Refusal(400, $"{field}[{i}].idempotencyKey", "The same idempotency key appears twice in this batch.");
             }
 
             i++;
