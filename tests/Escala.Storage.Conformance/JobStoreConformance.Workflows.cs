@@ -237,6 +237,43 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task Workflow_FanIn_ChildrenCompletedOnTwoNodesAtOnce_ReleaseTheJoinOnce()
+    {
+        var created = await CreateWorkflowAsync(WorkflowFailurePolicy.FailWorkflow, ("split", []), ("join", ["split"]));
+        var split = await LeaseStepAsync("split");
+        Assert.NotNull(await Workflows.SpawnAsync(split.Lease, [.. Enumerable.Range(0, 1000).Select(_ => NewJob("kids"))], T0, Ct));
+        await CompleteAsync(split.Lease, new JobOutcome.Succeeded(null));
+        var other = await OpenAnotherNodeAsync();
+
+        async Task<int> DrainAsync(IJobStore node, string holder)
+        {
+            var done = 0;
+            for (var round = 0; round < 100; round++)
+            {
+                var leased = await node.LeaseAsync(
+                    new LeaseRequest { Queue = "kids", Holder = holder, Max = 50, Now = T0, LeaseFor = LeaseFor }, Ct);
+                if (leased.Count == 0)
+                {
+                    break;
+                }
+
+                var applied = await node.CompleteAsync([.. leased.Select(j => new Completion(j.Lease, new JobOutcome.Succeeded("1")))], T0, Ct);
+                done += applied.Count(a => a);
+            }
+
+            return done;
+        }
+
+        var counts = await Task.WhenAll(DrainAsync(Store, "node-a"), DrainAsync(other, "node-b"));
+
+        Assert.Equal(1000, counts.Sum());
+        var workflow = await Workflows.GetWorkflowAsync("t1", created.Id, Ct);
+        Assert.Equal(JobState.Available, workflow!.Steps.Single(s => s.Name == "join").Job.State);
+        Assert.Equal(1, workflow.Unfinished);
+        Assert.Equal("join", Assert.Single(await LeaseAsync("wf", 10)).Step);
+    }
+
+    [Fact]
     public async Task Workflow_FanOut_TenThousandChildren_JoinRunsAfterTheLastWithEveryResult()
     {
         const int children = 10_000;
