@@ -46,7 +46,9 @@ public interface IWorkflowStore
 
     /// <summary>
     /// Calls <paramref name="onFinished"/> after commit with each workflow that reached its final state through this
-    /// store instance (on one node only, the one whose write ended it). The hook for completion callbacks.
+    /// store instance (on one node only, the one whose write ended it). The hook for completion callbacks. It is told
+    /// at most once: a node that stops between the commit and the call misses it, so a durable consumer also reads
+    /// the workflows whose final state it has not handled (<see cref="Workflow.FinishedAt"/> is set with the state).
     /// </summary>
     IDisposable SubscribeWorkflowFinished(Action<long> onFinished);
 }
