@@ -1,11 +1,12 @@
 using Escala.Jobs;
+using Escala.Workflows;
 using Xunit;
 
 namespace Escala.Storage.Conformance;
 
 public abstract partial class JobStoreConformance
 {
-    /// <summary>Two jobs of t1 in every state, plus two of another tenant in the way of the lists.</summary>
+    /// <summary>Two jobs of t1 in every state (waiting: workflow steps), plus two of another tenant in the way of the lists.</summary>
     private async Task<Dictionary<JobState, List<long>>> JobsInEveryStateAsync()
     {
         var byState = new Dictionary<JobState, List<long>>();
@@ -15,7 +16,14 @@ public abstract partial class JobStoreConformance
         {
             Add(JobState.Scheduled, (await InsertOneAsync(NewJob(queue: "a", runAt: T0.AddHours(1)))).Id);
             Add(JobState.Available, (await InsertOneAsync(NewJob(queue: "c"))).Id); // a queue nothing here leases
-            Add(JobState.Running, (await InsertAndLeaseAsync(NewJob(queue: "a"))).Id);
+
+            // A workflow step leased (running) and the step that waits for it (waiting).
+            var flow = await Workflows.CreateWorkflowAsync(
+                new NewWorkflow { Tenant = "t1", Steps = [new("p", NewJob(queue: "a"), []), new("w", NewJob(queue: "a"), [0])] }, T0, Ct);
+            var running = Assert.Single(await LeaseAsync("a", 1));
+            Assert.Equal(flow.Steps[0].Job.Id, running.Id);
+            Add(JobState.Running, running.Id);
+            Add(JobState.Waiting, flow.Steps[1].Job.Id);
 
             var retryable = await InsertAndLeaseAsync(NewJob(queue: "a"));
             Assert.True(await CompleteAsync(retryable.Lease, new JobOutcome.Failed(Error(1), T0.AddMinutes(5))));
