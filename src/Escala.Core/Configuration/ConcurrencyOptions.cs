@@ -6,7 +6,7 @@ namespace Escala.Configuration;
 /// A resource's concurrency limit (<c>resources:NAME:concurrency</c>), written either as a number (<c>10</c>: a fixed limit)
 /// or as a section (<c>{"adaptive": {"min": 2, "max": 50}}</c>: a limit that moves with the dependency's health).
 /// </summary>
-public sealed class ConcurrencyOptions : IValidatableOptions, IValueForm
+public sealed class ConcurrencyOptions : IValidatableOptions, IValueForm, IEquatable<ConcurrencyOptions>
 {
     /// <summary>The fixed limit (1–100,000) when written as a number; null when adaptive.</summary>
     public int? Fixed { get; private set; }
@@ -46,6 +46,14 @@ public sealed class ConcurrencyOptions : IValidatableOptions, IValueForm
             yield return $"{path}: write a number, or a section with 'adaptive'.";
         }
     }
+
+    /// <summary>Equal when both are the same fixed limit, or the same adaptive settings.</summary>
+    public bool Equals(ConcurrencyOptions? other) =>
+        other is not null && Fixed == other.Fixed && ReferenceEquals(Adaptive, other.Adaptive);
+
+    public override bool Equals(object? obj) => obj is ConcurrencyOptions other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Fixed, Adaptive);
 
     public override string ToString() => Fixed?.ToString(CultureInfo.InvariantCulture) ?? $"adaptive {Adaptive?.Min}..{Adaptive?.Max}";
 }
