@@ -13,8 +13,10 @@ namespace Escala.Governance;
 /// trips (at least 3 successes over at least one no-load latency). A round trip whose mean latency exceeds
 /// <see cref="AdaptiveConcurrencyOptions.Tolerance"/> × the no-load latency (the lowest round-trip mean of the last 30 s),
 /// or any 429, throttled failure or timeout, multiplies the limit by <see cref="AdaptiveConcurrencyOptions.Backoff"/>;
-/// otherwise, while at least half the limit is in use, the limit grows by √limit per round trip (doubling per round trip
-/// until the first overload: a slow start).
+/// otherwise, while at least half the limit is in use, the limit grows by √limit per round trip (by half per round trip
+/// until the first overload or until latency passes halfway to the tolerance: a slow start; not doubling, because the
+/// latency of a round trip shows the limit of the one before, and a dependency's queue may be short).
+/// A cut applies on this node at once, before the store confirms it, so no job is admitted at the old limit meanwhile.
 /// </para>
 /// <para>
 /// <b>Why AIMD and not a gradient (Netflix's Gradient2, Vegas):</b> the limit is one number for the whole cluster, and AIMD's
@@ -122,17 +124,25 @@ public sealed class AdaptiveLimiter
             _roundTrips.Dequeue();
         }
 
-        if (mean > _options.Tolerance * _roundTrips.Min(r => r.MeanMs))
+        var baseline = _roundTrips.Min(r => r.MeanMs);
+        if (mean > _options.Tolerance * baseline)
         {
             Cut(earliest, "latency");
+            return;
+        }
+
+        if (_slowStart && mean > (1 + ((_options.Tolerance - 1) / 2)) * baseline)
+        {
+            // Latency starts to grow: stop doubling before it overshoots (HyStart's idea), without a cut.
+            _slowStart = false;
             return;
         }
 
         var used = Math.Max(inFlight, Running ?? 0);
         if (used * 2 >= Limit && _pendingCut is null)
         {
-            // Per success: +1 in slow start (doubles per round trip), else +1/√limit (√limit per round trip).
-            _pendingAdd += _slowStart ? successes : successes / Math.Sqrt(Math.Max(1, Limit));
+            // Per success: +½ in slow start (×1.5 per round trip), else +1/√limit (√limit per round trip).
+            _pendingAdd += _slowStart ? successes / 2.0 : successes / Math.Sqrt(Math.Max(1, Limit));
         }
     }
 
@@ -168,6 +178,11 @@ public sealed class AdaptiveLimiter
             _slowStart = false;
             ResetWindow();
         }
+        else if (_pendingCut is not null)
+        {
+            // A cut of this node's is on its way: keep it applied until the store has it.
+            Limit = Math.Max(_options.Min, Limit * _options.Backoff);
+        }
     }
 
     private void Cut(DateTimeOffset since, string reason)
@@ -179,6 +194,10 @@ public sealed class AdaptiveLimiter
         {
             _pendingCut = new LimitAdjustment(0, _options.Backoff, since, reason);
         }
+
+        // At once here (the store's answer replaces it): attempts admitted from now on are judged under the new limit.
+        Limit = Math.Max(_options.Min, Limit * _options.Backoff);
+        LastCut = _time.GetUtcNow();
     }
 
     private void ResetWindow()

@@ -40,7 +40,13 @@ public sealed partial class ResourceGovernor
                 return;
             }
 
+            var before = adaptive.Limiter.Current;
             adaptive.Limiter.Record(started, signal);
+            if (adaptive.Limiter.Current != before)
+            {
+                _gateVersion++; // a cut applies here at once
+            }
+
             adjustment = adaptive.Writing ? null : adaptive.Limiter.TakeAdjustment();
             adaptive.Writing |= adjustment is not null;
         }
@@ -100,13 +106,17 @@ public sealed partial class ResourceGovernor
                 if (after != before)
                 {
                     _gateVersion++;
-                    if (now >= adaptive.NextLog || adjustment.IsDecrease)
-                    {
-                        adaptive.NextLog = now + AdaptiveLogInterval;
-                        Log.AdaptiveLimitChanged(_logger, resource, before, after, adjustment.Reason,
-                            (long)(adaptive.Limiter.LastLatency?.TotalMilliseconds ?? 0), (long)(adaptive.Limiter.NoLoadLatency?.TotalMilliseconds ?? 0),
-                            adaptive.Limiter.Running ?? 0);
-                    }
+                }
+
+                // Rate-limited: one line per resource per interval, and every cut.
+                if (after != adaptive.Logged && (now >= adaptive.NextLog || adjustment.IsDecrease))
+                {
+                    adaptive.NextLog = now + AdaptiveLogInterval;
+                    var reason = after > adaptive.Logged ? "increase" : adjustment.IsDecrease ? adjustment.Reason : "cut by another node";
+                    Log.AdaptiveLimitChanged(_logger, resource, adaptive.Logged, after, reason,
+                        (long)(adaptive.Limiter.LastLatency?.TotalMilliseconds ?? 0), (long)(adaptive.Limiter.NoLoadLatency?.TotalMilliseconds ?? 0),
+                        adaptive.Limiter.Running ?? 0);
+                    adaptive.Logged = after;
                 }
 
                 // What this node learnt while the write was in flight goes in the next one.
@@ -134,5 +144,8 @@ public sealed partial class ResourceGovernor
         public DateTimeOffset NextRead { get; set; }
 
         public DateTimeOffset NextLog { get; set; }
+
+        /// <summary>The limit the last log line announced.</summary>
+        public int Logged { get; set; } = limiter.Current;
     }
 }
