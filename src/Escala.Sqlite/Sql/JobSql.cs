@@ -84,7 +84,7 @@ internal static class JobSql
 
     public const string RunningResources = "SELECT resources FROM jobs WHERE state = 2 AND resources IS NOT NULL";
 
-    public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs WHERE state = 2 AND queue = $queue GROUP BY tenant";
+    public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs INDEXED BY jobs_running WHERE state = 2 AND queue = $queue GROUP BY tenant";
 
     public const string PausedResources =
         "SELECT name, paused_until, pause_reason FROM resources WHERE paused_until > $now OR pause_reason = 'breaker open'";
@@ -151,8 +151,14 @@ internal static class JobSql
 
     public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
 
-    /// <summary>One pass over the narrow (queue, state) index (SQLite picks it over the partial indexes).</summary>
-    public const string CountActive = "SELECT queue, state, count(*) FROM jobs WHERE state IN (0, 1, 2, 3) GROUP BY queue, state";
+    /// <summary>
+    /// Reads only jobs not yet final, through the partial indexes: the available ones from the covering lease index,
+    /// running and waiting ones row by row. A store full of finished jobs costs nothing here.
+    /// </summary>
+    public const string CountActive =
+        "SELECT queue, 1, count(*) FROM jobs INDEXED BY jobs_available WHERE state = 1 GROUP BY queue " +
+        "UNION ALL SELECT queue, 2, count(*) FROM jobs INDEXED BY jobs_running WHERE state = 2 GROUP BY queue " +
+        "UNION ALL SELECT queue, state, count(*) FROM jobs INDEXED BY jobs_waiting WHERE state IN (0, 3) GROUP BY queue, state";
 
     public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
 
