@@ -8,22 +8,21 @@ namespace Escala.Governance.Tests;
 
 /// <summary>
 /// An adaptive limit against a dependency whose capacity changes mid-run: a server that serves <c>capacity</c> calls at once
-/// (100 ms each), queues up to twice as many more and answers 429 beyond. For such a dependency the best fixed limit is its
-/// capacity (below it, slots stay idle; above it, calls only wait, or get 429s), so each phase's best fixed limit is
-/// measured in the same run, on the same node and machine, and the adaptive limit must reach 90 % of its throughput.
+/// (100 ms each), queues up to twice as many more and answers 429 beyond. No limit can do better than capacity / 100 ms;
+/// the fixed limit that comes closest is half as much again as the capacity (the dependency's queue keeps its slots busy
+/// while the node turns a completion into the next call, and never overflows): measured at capacity 12, 84–95 calls/s at
+/// a limit of 12 against 110–114 at 18 (the ceiling is 120). So each phase's best fixed limit, 1.5 × capacity, is measured
+/// in the same run, on the same node and machine, and the adaptive limit must reach 90 % of its throughput.
 /// </summary>
 public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(10);
     private static readonly int[] Capacities = [12, 4, 20];
 
-    /// <summary>
-    /// The fixed limits measured for each capacity: the capacity itself, and half as much again, which keeps the dependency
-    /// busy while the node turns a completion into the next call (it only queues there, never gets a 429).
-    /// </summary>
-    private static readonly int[][] FixedLimits = [[12, 18], [4, 6], [20, 30]];
+    /// <summary>The best fixed limit for each capacity: half as much again (see the class comment).</summary>
+    private static readonly int[][] FixedLimits = [[18], [6], [30]];
 
     [Fact]
     public async Task Adaptive_CapacityChangesMidRun_ThroughputWithin90PercentOfBestFixedLimitWithUnder1PercentErrors()
@@ -96,7 +95,8 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
                 $"capacity {capacity}: best fixed limit ({best[capacity].Limit}) {best[capacity].Throughput:0.0}/s, adaptive {phase.Throughput:0.0}/s ({phase.Throughput / best[capacity].Throughput:P0}), {phase.Errors} errors, limit at the end {limit}"));
         }
 
-        output.WriteLine($"adaptive run: {calls} calls, {errors} errors; whole test {total.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"adaptive run: {calls} calls, {errors} errors ({(double)errors / calls:P2}); whole test {total.Elapsed.TotalSeconds:0.0} s"));
         Assert.All(phases, p => Assert.True(p.Phase.Throughput >= 0.9 * best[p.Capacity].Throughput,
             $"capacity {p.Capacity}: adaptive {p.Phase.Throughput:0.0}/s, best fixed {best[p.Capacity].Throughput:0.0}/s"));
         Assert.True(errors < 0.01 * calls, $"{errors} errors in {calls} calls");
