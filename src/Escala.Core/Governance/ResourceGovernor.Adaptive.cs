@@ -12,6 +12,7 @@ public sealed partial class ResourceGovernor
     {
         lock (_lock)
         {
+            ReadAdaptiveLimits(_time.GetUtcNow()); // a node that leases nothing (role api) still shows the cluster's limit
             return _adaptive.ToDictionary(
                 a => a.Key,
                 a => new AdaptiveLimitView(a.Value.Limiter.Current, a.Value.Options.Min, a.Value.Options.Max, AdaptiveLimitView.Aimd,
@@ -26,6 +27,7 @@ public sealed partial class ResourceGovernor
         ArgumentNullException.ThrowIfNull(resource);
         lock (_lock)
         {
+            ReadAdaptiveLimits(_time.GetUtcNow());
             return _adaptive.TryGetValue(resource.Name, out var adaptive) ? adaptive.Limiter.Current : resource.Concurrency?.Fixed;
         }
     }
@@ -89,12 +91,16 @@ public sealed partial class ResourceGovernor
             }
             catch (Exception ex)
             {
-                // The limit stays where it was; the next adjustment or read tries again.
-                Log.StoreFailed(_logger, ex, "adaptive limit", TimeSpan.Zero);
+                // The limit stays where it was; the next adjustment or read (a second later) tries again. Logged once per outage.
+                if (!adaptive.StoreFailing)
+                {
+                    Log.StoreFailed(_logger, ex, "adaptive limit", AdaptiveReadInterval);
+                }
             }
 
             lock (_lock)
             {
+                adaptive.StoreFailing = state is null && _store is IAdaptiveLimitStore;
                 var before = adaptive.Limiter.Current;
                 if (state is not null)
                 {
@@ -144,6 +150,9 @@ public sealed partial class ResourceGovernor
         public DateTimeOffset NextRead { get; set; }
 
         public DateTimeOffset NextLog { get; set; }
+
+        /// <summary>The last store call failed (its failure was logged).</summary>
+        public bool StoreFailing { get; set; }
 
         /// <summary>The limit the last log line announced.</summary>
         public int Logged { get; set; } = limiter.Current;
