@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace Escala.Governance.Tests;
@@ -102,13 +103,19 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
         Assert.True(errors < 0.01 * calls, $"{errors} errors in {calls} calls");
         Assert.InRange(phases[1].Limit, 2, 12); // followed the capacity down to 4 (not stuck at phase 1's)
 
-        var resource = await node.ResourceAsync("svc");
-        var adaptive = resource.GetProperty("adaptive");
+        var adaptive = (await node.ResourceAsync("svc")).GetProperty("adaptive");
         Assert.Equal(2, adaptive.GetProperty("min").GetInt32());
         Assert.Equal(50, adaptive.GetProperty("max").GetInt32());
         Assert.Equal("aimd", adaptive.GetProperty("algorithm").GetString());
-        var metrics = await node.Http.GetStringAsync("/metrics");
-        Assert.Contains($"escala_resource_limit{{resource=\"svc\"}} {resource.GetProperty("concurrency").GetInt32()}", metrics);
+
+        // Once the calls stop, the limit stops moving: the gauge then says what /v1/resources says.
+        await PostAsync(node, "/v1/queues/adaptive/pause");
+        await Eventually.UntilAsync(async () =>
+        {
+            var limit = (await node.ResourceAsync("svc")).GetProperty("concurrency").GetInt32();
+            var gauge = Regex.Match(await node.Http.GetStringAsync("/metrics"), "escala_resource_limit\\{resource=\"svc\"\\} (\\d+)");
+            return gauge.Success && gauge.Groups[1].Value == limit.ToString(CultureInfo.InvariantCulture);
+        }, TimeSpan.FromSeconds(30), "the limit gauge equal to /v1/resources");
     }
 
     /// <summary>Calls a run of <paramref name="duration"/> can make at <paramref name="capacity"/>, plus a third.</summary>

@@ -24,7 +24,7 @@ public sealed class AdaptiveConcurrencyOptions : IValidatableOptions
     public int? Initial { get; set; }
 
     /// <summary>
-    /// Overload when a round trip's mean latency exceeds this many times the no-load latency (the lowest round-trip mean of
+    /// Overload when a round trip's median latency exceeds this many times the no-load latency (the lowest round-trip median of
     /// the last 30 s); above 1, at most 10.
     /// </summary>
     /// <value>Defaults to <see cref="AdaptiveConcurrencyDefaults.Tolerance"/> (1.5).</value>

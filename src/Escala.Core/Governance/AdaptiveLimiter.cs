@@ -10,8 +10,8 @@ namespace Escala.Governance;
 /// <remarks>
 /// <para>
 /// <b>Algorithm: AIMD on round trips, with latency as well as loss as the overload signal.</b> Attempts are grouped in round
-/// trips (at least 3 successes over at least one no-load latency). A round trip whose mean latency exceeds
-/// <see cref="AdaptiveConcurrencyOptions.Tolerance"/> × the no-load latency (the lowest round-trip mean of the last 30 s),
+/// trips (at least 3 successes over at least one no-load latency). A round trip whose median latency exceeds
+/// <see cref="AdaptiveConcurrencyOptions.Tolerance"/> × the no-load latency (the lowest round-trip median of the last 30 s),
 /// or any 429, throttled failure or timeout, multiplies the limit by <see cref="AdaptiveConcurrencyOptions.Backoff"/>;
 /// otherwise, while at least half the limit is in use, the limit grows by √limit per round trip (by half per round trip
 /// until the first overload or until latency passes halfway to the tolerance: a slow start; not doubling, because the
@@ -47,11 +47,12 @@ public sealed class AdaptiveLimiter
 
     private readonly AdaptiveConcurrencyOptions _options;
     private readonly TimeProvider _time;
-    private readonly Queue<(DateTimeOffset At, double MeanMs)> _roundTrips = new();
+    private readonly Queue<(DateTimeOffset At, double MedianMs)> _roundTrips = new();
     private DateTimeOffset _windowStart;
     private DateTimeOffset _windowEarliest;
     private int _count;
     private double _latencySumMs;
+    private readonly List<double> _latenciesMs = [];
     private double _pendingAdd;
     private LimitAdjustment? _pendingCut;
     private bool _slowStart = true;
@@ -75,14 +76,16 @@ public sealed class AdaptiveLimiter
     /// <summary>Jobs needing the resource running cluster-wide at the last store read; null before the first.</summary>
     public long? Running { get; private set; }
 
-    /// <summary>The no-load latency estimate (the lowest round-trip mean of the last 30 s); null before the first round trip.</summary>
-    public TimeSpan? NoLoadLatency => _roundTrips.Count == 0 ? null : TimeSpan.FromMilliseconds(_roundTrips.Min(r => r.MeanMs));
+    /// <summary>The no-load latency estimate (the lowest round-trip median of the last 30 s); null before the first round trip.</summary>
+    public TimeSpan? NoLoadLatency => _roundTrips.Count == 0 ? null : TimeSpan.FromMilliseconds(_roundTrips.Min(r => r.MedianMs));
 
-    /// <summary>The mean latency of the last round trip; null before the first.</summary>
+    /// <summary>The median latency of the last round trip; null before the first.</summary>
     public TimeSpan? LastLatency { get; private set; }
 
-    /// <summary>Records one attempt that started at <paramref name="started"/> and ended now.</summary>
-    public void Record(DateTimeOffset started, AdaptiveSignal signal)
+    /// <summary>Records one attempt admitted at <paramref name="started"/> that ended now.</summary>
+    /// <param name="started">When it was admitted (leased): it judges the limit in force then.</param>
+    /// <param name="latency">How long the call took; null for the whole time since <paramref name="started"/>.</param>
+    public void Record(DateTimeOffset started, AdaptiveSignal signal, TimeSpan? latency = null)
     {
         var now = _time.GetUtcNow();
         if (started < LastCut || signal == AdaptiveSignal.Neutral)
@@ -103,7 +106,9 @@ public sealed class AdaptiveLimiter
         }
 
         _count++;
-        _latencySumMs += Math.Max(0, (now - started).TotalMilliseconds);
+        var sampleMs = Math.Max(0, (latency ?? (now - started)).TotalMilliseconds);
+        _latencySumMs += sampleMs;
+        _latenciesMs.Add(sampleMs);
         _windowEarliest = started < _windowEarliest ? started : _windowEarliest;
         var roundTrip = NoLoadLatency is { } noLoad && noLoad > MinRoundTrip ? noLoad : MinRoundTrip;
         if (_count < MinSamples || now - _windowStart < roundTrip)
@@ -111,27 +116,29 @@ public sealed class AdaptiveLimiter
             return;
         }
 
-        var mean = _latencySumMs / _count;
         // Little's law on this node: completions arrive at (count − 1) / elapsed, each having taken the mean latency.
-        var inFlight = mean * (_count - 1) / Math.Max(1, (now - _windowStart).TotalMilliseconds);
+        var inFlight = _latencySumMs / _count * (_count - 1) / Math.Max(1, (now - _windowStart).TotalMilliseconds);
+        // The median, not the mean: a few attempts stalled on a busy machine (the node's, not the dependency's) do not move it.
+        _latenciesMs.Sort();
+        var median = _latenciesMs[_count / 2];
         var successes = _count;
         var earliest = _windowEarliest;
         ResetWindow();
-        LastLatency = TimeSpan.FromMilliseconds(mean);
-        _roundTrips.Enqueue((now, mean));
+        LastLatency = TimeSpan.FromMilliseconds(median);
+        _roundTrips.Enqueue((now, median));
         while (_roundTrips.Count > 1 && _roundTrips.Peek().At < now - BaselineHorizon)
         {
             _roundTrips.Dequeue();
         }
 
-        var baseline = _roundTrips.Min(r => r.MeanMs);
-        if (mean > _options.Tolerance * baseline)
+        var baseline = _roundTrips.Min(r => r.MedianMs);
+        if (median > _options.Tolerance * baseline)
         {
             Cut(earliest, "latency");
             return;
         }
 
-        if (_slowStart && mean > (1 + ((_options.Tolerance - 1) / 2)) * baseline)
+        if (_slowStart && median > (1 + ((_options.Tolerance - 1) / 2)) * baseline)
         {
             // Latency starts to grow: stop doubling before it overshoots (HyStart's idea), without a cut.
             _slowStart = false;
@@ -204,5 +211,6 @@ public sealed class AdaptiveLimiter
     {
         _count = 0;
         _latencySumMs = 0;
+        _latenciesMs.Clear();
     }
 }

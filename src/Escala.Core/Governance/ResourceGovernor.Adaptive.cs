@@ -32,7 +32,7 @@ public sealed partial class ResourceGovernor
         }
     }
 
-    private void RecordAdaptive(string resource, DateTimeOffset started, AdaptiveSignal signal)
+    private void RecordAdaptive(string resource, DateTimeOffset started, AdaptiveSignal signal, TimeSpan? elapsed)
     {
         LimitAdjustment? adjustment;
         lock (_lock)
@@ -43,7 +43,7 @@ public sealed partial class ResourceGovernor
             }
 
             var before = adaptive.Limiter.Current;
-            adaptive.Limiter.Record(started, signal);
+            adaptive.Limiter.Record(started, signal, elapsed);
             if (adaptive.Limiter.Current != before)
             {
                 _gateVersion++; // a cut applies here at once

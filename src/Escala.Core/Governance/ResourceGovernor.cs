@@ -107,8 +107,9 @@ public sealed partial class ResourceGovernor
     /// <param name="job">The job that ran.</param>
     /// <param name="transientFailure">True when the attempt failed transiently (counts for breakers).</param>
     /// <param name="retryAfter">The dependency asked to wait this long: pause its resources cluster-wide.</param>
-    /// <param name="signal">What the attempt says about load, for adaptive limits (its latency runs from the job's start to now).</param>
-    public void Record(Job job, bool transientFailure, TimeSpan? retryAfter, AdaptiveSignal signal = AdaptiveSignal.Neutral)
+    /// <param name="signal">What the attempt says about load, for adaptive limits.</param>
+    /// <param name="elapsed">How long the attempt ran (its latency for adaptive limits); null for the time since the job's lease.</param>
+    public void Record(Job job, bool transientFailure, TimeSpan? retryAfter, AdaptiveSignal signal = AdaptiveSignal.Neutral, TimeSpan? elapsed = null)
     {
         if (job.Resources.Count == 0)
         {
@@ -120,7 +121,7 @@ public sealed partial class ResourceGovernor
         {
             if (job.AttemptedAt is { } started)
             {
-                RecordAdaptive(resource, started, signal);
+                RecordAdaptive(resource, started, signal, elapsed);
             }
 
             if (retryAfter is { } wait && wait > TimeSpan.Zero && _settings.Resources.ContainsKey(resource))
