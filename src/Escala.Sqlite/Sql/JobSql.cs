@@ -147,18 +147,13 @@ internal static class JobSql
     public const string ExpiredLeases =
         "SELECT " + JobRows.Columns + " FROM jobs WHERE state = 2 AND lease_expires_at < $now ORDER BY lease_expires_at, id LIMIT $limit";
 
-    public const string CountAll = "SELECT queue, state, count(*) FROM jobs GROUP BY queue, state";
+    // Counts come from job_counts, which triggers keep (migration 0011): a handful of rows, whatever the store's size.
+    public const string CountAll = "SELECT queue, state, sum(n) FROM job_counts GROUP BY queue, state HAVING sum(n) > 0";
 
-    public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
+    public const string CountTenant = "SELECT queue, state, n FROM job_counts WHERE tenant = $tenant AND n > 0";
 
-    /// <summary>
-    /// Reads only jobs not yet final, through the partial indexes: the available ones from the covering lease index,
-    /// running and waiting ones row by row. A store full of finished jobs costs nothing here.
-    /// </summary>
     public const string CountActive =
-        "SELECT queue, 1, count(*) FROM jobs INDEXED BY jobs_available WHERE state = 1 GROUP BY queue " +
-        "UNION ALL SELECT queue, 2, count(*) FROM jobs INDEXED BY jobs_running WHERE state = 2 GROUP BY queue " +
-        "UNION ALL SELECT queue, state, count(*) FROM jobs INDEXED BY jobs_waiting WHERE state IN (0, 3) GROUP BY queue, state";
+        "SELECT queue, state, sum(n) FROM job_counts WHERE state IN (0, 1, 2, 3) GROUP BY queue, state HAVING sum(n) > 0";
 
     public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
 
