@@ -10,7 +10,8 @@ namespace Escala.Server.Api;
 internal static class ResourceWaiting
 {
     /// <summary>The reason for one resource, or null when nothing holds its jobs back.</summary>
-    public static string? Reason(ResourceOptions resource, ResourceUsage? usage, string? breaker, DateTimeOffset now)
+    /// <param name="limit">Its concurrency limit now (<see cref="ResourceGovernor.ConcurrencyLimit"/>: an adaptive one moves).</param>
+    public static string? Reason(ResourceOptions resource, ResourceUsage? usage, string? breaker, DateTimeOffset now, int? limit)
     {
         var paused = usage?.PausedUntil is { } until && until > now;
         if (breaker == "open" || (paused && usage!.PauseReason == BreakerPause.Reason))
@@ -28,9 +29,9 @@ internal static class ResourceWaiting
             return $"waiting: resource {resource.Name}, breaker half-open (probing)";
         }
 
-        if (resource.Concurrency is { } limit && usage is { } u && u.Running >= limit && u.Waiting > 0)
+        if (limit is { } l && usage is { } u && u.Running >= l && u.Waiting > 0)
         {
-            return $"waiting: resource {resource.Name}, concurrency limit {limit} reached";
+            return $"waiting: resource {resource.Name}, {(resource.Concurrency?.Adaptive is null ? "" : "adaptive ")}concurrency limit {l} reached";
         }
 
         return null;
@@ -58,7 +59,8 @@ internal static class ResourceWaiting
         foreach (var name in job.Resources)
         {
             if (settings.Resources.TryGetValue(name, out var resource)
-                && Reason(resource, usage.GetValueOrDefault(name), breakers.TryGetValue(name, out var state) ? ResourceGovernor.Wire(state) : null, now) is { } reason)
+                && Reason(resource, usage.GetValueOrDefault(name), breakers.TryGetValue(name, out var state) ? ResourceGovernor.Wire(state) : null, now,
+                    governor.ConcurrencyLimit(resource)) is { } reason)
             {
                 return reason;
             }

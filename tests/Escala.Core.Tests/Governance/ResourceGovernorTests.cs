@@ -108,6 +108,29 @@ public sealed class ResourceGovernorTests : IDisposable
         Assert.Equal(BreakerState.Closed, sut.BreakerStates()["llm"]);
     }
 
+    [Fact]
+    public void AdmissionFor_AdaptiveLimit_StartsAtInitialAndAnOverloadCutsItAtOnce()
+    {
+        var options = new EscalaOptions();
+        options.Resources["gemini"] = new ResourceOptions
+        {
+            Concurrency = new ConcurrencyOptions { Adaptive = new AdaptiveConcurrencyOptions { Min = 2, Max = 50, Initial = 20 } },
+        };
+        var settings = EscalaConfiguration.Validate(options);
+        var sut = Governor(settings);
+        var queue = settings.Queues["default"];
+        Assert.Equal(20, sut.AdmissionFor(queue).Resources["gemini"].Concurrency);
+
+        var started = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        sut.Record(Job(["gemini"]) with { AttemptedAt = started }, transientFailure: true, retryAfter: TimeSpan.Zero, AdaptiveSignal.Overload);
+
+        // The store is down here: the cut holds on this node all the same.
+        Assert.Equal(12, sut.AdmissionFor(queue).Resources["gemini"].Concurrency);
+        Assert.Equal(new AdaptiveLimitView(12, 2, 50, AdaptiveLimitView.Aimd, null, null), sut.AdaptiveLimits()["gemini"]);
+        Assert.Equal(12, sut.ConcurrencyLimit(settings.Resources["gemini"]));
+    }
+
     private static EscalaOptions Settings(bool breaker)
     {
         var options = new EscalaOptions();
