@@ -211,8 +211,12 @@ public sealed class ResourceGovernor
         {
             var gate = _breakers.TryGetValue(name, out var breaker) ? breaker.Gate(now) : BreakerGate.Closed;
             limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1, Tokens = resource.Tokens };
+            if (resource.PerKey is { } perKey)
+            {
+                limits[name] = limits[name] with { PerKey = new KeyLimit(perKey.Concurrency, perKey.Rate) };
+            }
         }
 
-        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency };
+        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency, TenantWeights = queue.TenantWeights };
     }
 }
