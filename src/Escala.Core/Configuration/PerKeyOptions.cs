@@ -8,7 +8,7 @@ namespace Escala.Configuration;
 /// resource's global ones: with <c>{"concurrency": 2, "rate": "6/min"}</c> the jobs of key <c>user:42</c> run at most
 /// two at once and start at most six a minute. Jobs with no <c>concurrencyKey</c> hold only the global limits.
 /// </summary>
-public sealed class PerKeyOptions : IValidatableOptions
+public sealed class PerKeyOptions
 {
     /// <summary>Most jobs of one key needing the resource running at once (1–100,000).</summary>
     /// <value>Unset by default: no limit per key.</value>
@@ -18,13 +18,4 @@ public sealed class PerKeyOptions : IValidatableOptions
     /// <summary>Most starts of one key per window, written <c>6/min</c>.</summary>
     /// <value>Unset by default: no rate per key.</value>
     public RateLimit? Rate { get; set; }
-
-    /// <inheritdoc />
-    public IEnumerable<string> Validate(string path)
-    {
-        if (Concurrency is null && Rate is null)
-        {
-            yield return $"{path}: give concurrency, rate or both (e.g. {{\"concurrency\": 2, \"rate\": \"6/min\"}}).";
-        }
-    }
 }
