@@ -24,16 +24,16 @@ public sealed partial class PostgresJobStore
     /// A recursive CTE <c>g(tenant, k)</c> over the fair-share groups (tenant, key or '') of the queue's available governed
     /// jobs: a loose index scan of <c>jobs_available_groups</c>, one seek per group, read only as far as the query needs.
     /// </summary>
-    private string GroupsCte(LeaseRequest request) =>
+    private string GroupsCte(string? tenant) =>
         $"""
         WITH RECURSIVE g AS (
             (SELECT tenant, coalesce(concurrency_key, '') AS k FROM {Schema}.jobs
-             WHERE queue = @queue AND state = 1 AND cardinality(resources) > 0{TenantFilter(request)}
+             WHERE queue = @queue AND state = 1 AND cardinality(resources) > 0{(tenant is null ? "" : " AND tenant = @tenant")}
              ORDER BY tenant, coalesce(concurrency_key, '') LIMIT 1)
             UNION ALL
             SELECT n.tenant, n.k FROM g CROSS JOIN LATERAL (
                 SELECT j.tenant, coalesce(j.concurrency_key, '') AS k FROM {Schema}.jobs j
-                WHERE j.queue = @queue AND j.state = 1 AND cardinality(j.resources) > 0{(request.Tenant is null ? "" : " AND j.tenant = @tenant")}
+                WHERE j.queue = @queue AND j.state = 1 AND cardinality(j.resources) > 0{(tenant is null ? "" : " AND j.tenant = @tenant")}
                   AND (j.tenant, coalesce(j.concurrency_key, '')) > (g.tenant, g.k)
                 ORDER BY j.tenant, coalesce(j.concurrency_key, '') LIMIT 1) AS n
         )
@@ -42,7 +42,7 @@ public sealed partial class PostgresJobStore
     /// <summary>Adds to the lease's state batch: whether more than one group waits (two seeks at most), so fair turns are needed.</summary>
     private void AddGroupsProbe(NpgsqlBatch batch, LeaseRequest request)
     {
-        var probe = new NpgsqlBatchCommand($"{GroupsCte(request)}\nSELECT count(*) FROM (SELECT 1 FROM g LIMIT 2) AS two");
+        var probe = new NpgsqlBatchCommand($"{GroupsCte(request.Tenant)}\nSELECT count(*) FROM (SELECT 1 FROM g LIMIT 2) AS two");
         probe.Parameters.AddWithValue("queue", request.Queue);
         if (request.Tenant is not null)
         {
@@ -149,7 +149,7 @@ public sealed partial class PostgresJobStore
 
         await using (var cmd = new NpgsqlCommand(
             $"""
-            {GroupsCte(request)},
+            {GroupsCte(request.Tenant)},
             chosen AS (
                 SELECT s.tenant AS g_tenant, s.k AS g_key FROM (SELECT * FROM g LIMIT @groups) AS s
                 WHERE NOT (s.tenant = ANY(@tenants))

@@ -174,12 +174,13 @@ internal static class AdmittedLease
         }
 
         return groups;
+    }
 
-        static (string Tenant, string Key)? Group(Microsoft.Data.Sqlite.SqliteCommand command)
-        {
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
-        }
+    /// <summary>Runs one of the <see cref="KeySql"/> group seeks: the group found (tenant, key or ''), or null.</summary>
+    public static (string Tenant, string Key)? Group(Microsoft.Data.Sqlite.SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     /// <summary>The first candidates of each group in lease order (as many as the lease may take), filtered like the rest.</summary>

@@ -194,4 +194,45 @@ public abstract partial class JobStoreConformance
         Assert.Equal(1, CountOf(leased, a));
         Assert.Equal(3, CountOf(leased, b));
     }
+
+    private IAdmissionInsight Insight => Assert.IsAssignableFrom<IAdmissionInsight>(Store);
+
+    [Fact]
+    public async Task Insight_StartsSince_CountsTheResourcesRateLog()
+    {
+        await InsertAsync(Jobs(3, ["llm"]));
+        Assert.Equal(3, (await LeaseAsync(max: 10, admission: Limits(Limit("llm", rate: SixPerMinute)))).Count);
+
+        Assert.Equal(3, await Insight.StartsSinceAsync("llm", T0.AddMinutes(-1), Ct));
+        Assert.Equal(0, await Insight.StartsSinceAsync("llm", T0, Ct));
+        Assert.Equal(0, await Insight.StartsSinceAsync("ocr", T0.AddMinutes(-1), Ct));
+    }
+
+    [Fact]
+    public async Task Insight_KeyStanding_SaysTheJobsKeyAndItsUse()
+    {
+        var jobs = await InsertAsync(KeyJobs(3, "user:a"));
+        var keyless = await InsertOneAsync(NewJob(resources: ["llm"]));
+        var leased = await LeaseAsync(max: 10, admission: PerKey(perKey: 1, perKeyRate: SixPerMinute));
+        Assert.Equal([jobs[0].Id, keyless.Id], leased.Select(job => job.Id));
+
+        var standing = await Insight.KeyStandingAsync("t1", jobs[2].Id, "llm", T0.AddMinutes(-1), Ct);
+
+        Assert.Equal(new KeyStanding("user:a", 1, 1), standing);
+        Assert.Null(await Insight.KeyStandingAsync("t1", keyless.Id, "llm", T0.AddMinutes(-1), Ct));
+        Assert.Null(await Insight.KeyStandingAsync("t2", jobs[2].Id, "llm", T0.AddMinutes(-1), Ct));
+    }
+
+    [Fact]
+    public async Task Insight_WaitingGroups_CountsTenantsAndKeysWithGovernedJobs()
+    {
+        await InsertAsync(KeyJobs(5, "user:a"));
+        await InsertAsync(KeyJobs(1, "user:b"));
+        await InsertAsync(KeyJobs(2, concurrencyKey: null, tenant: "t2"));
+        await InsertAsync(Jobs(3));
+
+        Assert.Equal(3, await Insight.WaitingGroupsAsync("default", 10, Ct));
+        Assert.Equal(2, await Insight.WaitingGroupsAsync("default", 2, Ct));
+        Assert.Equal(0, await Insight.WaitingGroupsAsync("other", 10, Ct));
+    }
 }

@@ -20,6 +20,7 @@ public static class ClusterEndpoints
         var now = time.GetUtcNow();
         var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
         var breakers = governor.BreakerStates();
+        var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, store, now, ct);
         return Results.Ok(new
         {
             resources = settings.Resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r =>
@@ -38,7 +39,7 @@ public static class ClusterEndpoints
                     breaker,
                     pausedUntil = paused,
                     pauseReason = paused is null ? null : u!.PauseReason,
-                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now),
+                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now) ?? windows.GetValueOrDefault(r.Name),
                 };
             }),
         });
