@@ -158,7 +158,8 @@ internal static class AdmittedLease
         var next = request.Tenant is { } only
             ? Group(context.Prepared(KeySql.FirstKey).Set("$queue", request.Queue).Set("$tenant", only))
             : Group(context.Prepared(KeySql.FirstGroup).Set("$queue", request.Queue));
-        while (next is { } group && groups.Count < FairShare.MaxGroups)
+        // Bounded like PostgreSQL's: at most MaxGroups groups looked at, blocked tenants' included.
+        for (var looked = 0; next is { } group && looked < FairShare.MaxGroups; looked++)
         {
             var blocked = planner.BlockedTenants.Contains(group.Tenant);
             if (!blocked)
