@@ -60,6 +60,10 @@ public sealed partial class PostgresJobStore
                           WHERE b.t = tenant AND b.k = concurrency_key AND b.r = ANY(resources))
         """;
 
+    /// <summary>A key at a per-key limit takes no fair turn: reading its heads would walk its whole backlog past the filter.</summary>
+    private static string BlockedGroupsFilter(AdmissionPicks picks) => picks.Planner.BlockedKeys.Count == 0 ? "" :
+        "\n      AND (s.tenant, s.k) NOT IN (SELECT * FROM unnest(@bk_tenant::text[], @bk_key::text[]))";
+
     private static void AddBlockedKeys(NpgsqlParameterCollection parameters, AdmissionPicks picks)
     {
         var slots = picks.Planner.BlockedKeys;
@@ -152,7 +156,7 @@ public sealed partial class PostgresJobStore
             {GroupsCte(request.Tenant)},
             chosen AS (
                 SELECT s.tenant AS g_tenant, s.k AS g_key FROM (SELECT * FROM g LIMIT @groups) AS s
-                WHERE NOT (s.tenant = ANY(@tenants))
+                WHERE NOT (s.tenant = ANY(@tenants)){BlockedGroupsFilter(picks)}
             )
             SELECT c.* FROM chosen CROSS JOIN LATERAL (
                 SELECT {CandidateColumns} FROM {Schema}.jobs

@@ -162,7 +162,8 @@ internal static class AdmittedLease
         for (var looked = 0; next is { } group && looked < FairShare.MaxGroups; looked++)
         {
             var blocked = planner.BlockedTenants.Contains(group.Tenant);
-            if (!blocked)
+            // A key at a per-key limit takes no turn: reading its heads would walk its whole backlog past the filter.
+            if (!blocked && !planner.BlockedKeys.Any(slot => slot.Tenant == group.Tenant && slot.Key == group.Key))
             {
                 groups.Add(new FairGroup(group.Tenant, group.Key.Length == 0 ? null : group.Key));
             }
