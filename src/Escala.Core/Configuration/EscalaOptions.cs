@@ -90,6 +90,9 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>The result cache: jobs whose kind and arguments match a recent result complete at once.</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>PII detection and redaction: the <c>hash</c> operator's key.</summary>
+    public PiiOptions Pii { get; set; } = new();
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
