@@ -28,6 +28,12 @@ public sealed record JobRequest
 
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// What per-key limits and the fair share count this job by within its tenant (<c>user:42</c>); see
+    /// <see cref="Jobs.ConcurrencyKeys"/>. Unset by default: only the resources' global limits hold.
+    /// </summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>Resources this job needs besides its kind's defaults.</summary>
     public IReadOnlyList<string>? Resources { get; init; }
 

@@ -126,6 +126,11 @@ public sealed class JobRequestValidator(EscalaOptions settings)
             Fail("idempotencyKey", "An idempotency key has 1 to 200 characters.");
         }
 
+        if (request.ConcurrencyKey is not null && !ConcurrencyKeys.IsValid(request.ConcurrencyKey))
+        {
+            Fail("concurrencyKey", ConcurrencyKeys.Rule);
+        }
+
         var resources = new List<string>();
         if (request.Kind is not null && settings.KindResources.TryGetValue(request.Kind, out var kindResources))
         {
@@ -162,6 +167,7 @@ public sealed class JobRequestValidator(EscalaOptions settings)
             MaxAttempts = request.MaxAttempts ?? queue.MaxAttempts,
             RunAt = runAt,
             IdempotencyKey = request.IdempotencyKey,
+            ConcurrencyKey = request.ConcurrencyKey,
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,

@@ -29,4 +29,8 @@ public sealed class ResourceOptions
     /// <summary>A circuit breaker over the resource's transient failures.</summary>
     /// <value>Unset by default: no breaker.</value>
     public BreakerOptions? Breaker { get; set; }
+
+    /// <summary>Limits per concurrency key (a job's <c>concurrencyKey</c>, e.g. <c>user:42</c>), next to the global ones.</summary>
+    /// <value>Unset by default: keys share only the global limits.</value>
+    public PerKeyOptions? PerKey { get; set; }
 }

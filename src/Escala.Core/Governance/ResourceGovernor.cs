@@ -232,8 +232,12 @@ public sealed partial class ResourceGovernor
             var gate = _breakers.TryGetValue(name, out var breaker) ? breaker.Gate(now) : BreakerGate.Closed;
             var concurrency = _adaptive.TryGetValue(name, out var adaptive) ? adaptive.Limiter.Current : resource.Concurrency?.Fixed;
             limits[name] = new ResourceLimit(name, concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1, Tokens = resource.Tokens };
+            if (resource.PerKey is { } perKey)
+            {
+                limits[name] = limits[name] with { PerKey = new KeyLimit(perKey.Concurrency, perKey.Rate) };
+            }
         }
 
-        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency };
+        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency, TenantWeights = queue.TenantWeights };
     }
 }

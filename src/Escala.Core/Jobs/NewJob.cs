@@ -14,6 +14,10 @@ public sealed record NewJob
     public required DateTimeOffset RunAt { get; init; }
 
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>What per-key limits and the fair share count the job by, within its tenant; null for none (<see cref="ConcurrencyKeys"/>).</summary>
+    public string? ConcurrencyKey { get; init; }
+
     public IReadOnlyList<string> Resources { get; init; } = [];
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }

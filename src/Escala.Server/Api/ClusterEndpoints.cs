@@ -21,6 +21,7 @@ public static class ClusterEndpoints
         var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
         var breakers = governor.BreakerStates();
         var adaptive = governor.AdaptiveLimits();
+        var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, store, now, ct);
         return Results.Ok(new
         {
             resources = settings.Resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r =>
@@ -42,7 +43,7 @@ public static class ClusterEndpoints
                     breaker,
                     pausedUntil = paused,
                     pauseReason = paused is null ? null : u!.PauseReason,
-                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now, governor.ConcurrencyLimit(r)),
+                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now, governor.ConcurrencyLimit(r)) ?? windows.GetValueOrDefault(r.Name),
                 };
             }),
         });

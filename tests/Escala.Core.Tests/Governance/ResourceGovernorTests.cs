@@ -54,6 +54,21 @@ public sealed class ResourceGovernorTests : IDisposable
     }
 
     [Fact]
+    public void AdmissionFor_PerKeyAndTenantWeights_CarriesThem()
+    {
+        var options = new EscalaOptions();
+        options.Resources["llm"] = new ResourceOptions { PerKey = new PerKeyOptions { Concurrency = 2, Rate = new RateLimit(6, TimeSpan.FromMinutes(1)) } };
+        options.Queues["llm"] = new QueueOptions { TenantWeights = { ["acme"] = 3 } };
+        var settings = EscalaConfiguration.Validate(options);
+
+        var admission = Governor(settings).AdmissionFor(settings.Queues["llm"]);
+
+        Assert.Equal(new KeyLimit(2, new RateLimit(6, TimeSpan.FromMinutes(1))), admission.Resources["llm"].PerKey);
+        Assert.True(admission.HasPerKey);
+        Assert.Equal(3, admission.TenantWeights["acme"]);
+    }
+
+    [Fact]
     public void AdmissionFor_BreakerOpens_ReflectsOpenThenHalfOpenThenClosed()
     {
         var settings = Settings(breaker: true);
