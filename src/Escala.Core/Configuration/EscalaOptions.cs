@@ -90,6 +90,9 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>The result cache: jobs whose kind and arguments match a recent result complete at once.</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>Recurring schedules by name (<see cref="ScheduleOptions"/>), kept in the store by the leader.</summary>
+    public Dictionary<string, ScheduleOptions> Schedules { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 
@@ -120,6 +123,11 @@ public sealed class EscalaOptions : IValidatableOptions
             {
                 yield return $"models:{name}:fallback: '{fallback}' is not another model under models.";
             }
+        }
+
+        foreach (var problem in Schedules.SelectMany(s => s.Value.Check($"schedules:{s.Key}", s.Key, this, TimeProvider.System.GetUtcNow())))
+        {
+            yield return problem;
         }
 
         foreach (var (kind, names) in KindResources)

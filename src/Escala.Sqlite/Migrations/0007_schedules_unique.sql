@@ -1,0 +1,25 @@
+-- Recurring schedules: each tenant's schedules by name, their definition (JSON) and progress. A tick's job carries
+-- the idempotency key schedule:NAME:TICK, so jobs_idempotency makes each tick enqueue at most one job.
+CREATE TABLE schedules (
+    tenant      TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    definition  TEXT    NOT NULL,
+    source      TEXT    NOT NULL,
+    paused      INTEGER NOT NULL DEFAULT 0,
+    next_run_at INTEGER,
+    last_run_at INTEGER,
+    last_job_id INTEGER,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (tenant, name)
+) WITHOUT ROWID;
+CREATE INDEX schedules_due ON schedules (next_run_at) WHERE paused = 0 AND next_run_at IS NOT NULL;
+
+-- Unique jobs: the job holding each (tenant, unique key) and how long after it finishes the key stays taken.
+CREATE TABLE unique_keys (
+    tenant    TEXT    NOT NULL,
+    key       TEXT    NOT NULL,
+    job_id    INTEGER NOT NULL,
+    window_ms INTEGER NOT NULL,
+    PRIMARY KEY (tenant, key)
+) WITHOUT ROWID;
