@@ -20,6 +20,6 @@ CREATE TABLE {schema}.unique_keys (
     tenant  text     NOT NULL,
     key     text     NOT NULL,
     job_id  bigint   NOT NULL,
-    window  interval NOT NULL,
+    hold_for interval NOT NULL,
     PRIMARY KEY (tenant, key)
 );

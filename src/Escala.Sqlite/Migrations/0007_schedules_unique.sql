@@ -20,6 +20,6 @@ CREATE TABLE unique_keys (
     tenant    TEXT    NOT NULL,
     key       TEXT    NOT NULL,
     job_id    INTEGER NOT NULL,
-    window_ms INTEGER NOT NULL,
+    hold_for_ms INTEGER NOT NULL,
     PRIMARY KEY (tenant, key)
 ) WITHOUT ROWID;
