@@ -19,7 +19,7 @@ public sealed record ScheduleSpec
     public string? TimeZone { get; init; }
 
     /// <summary><c>skip</c> (default) or <c>runOnce</c>.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<MisfirePolicy>))]
+    [JsonConverter(typeof(MisfireJsonConverter))]
     public MisfirePolicy? Misfire { get; init; }
 
     /// <summary>Ticks missed by less than this are still each enqueued; defaults to 1m.</summary>
@@ -28,3 +28,6 @@ public sealed record ScheduleSpec
     /// <summary>The job every tick enqueues (no <c>runAt</c>, <c>delay</c> or <c>idempotencyKey</c>: the tick sets them).</summary>
     public JobRequest? Job { get; init; }
 }
+
+/// <summary>Writes and reads <see cref="MisfirePolicy"/> as the API spells it: <c>skip</c>, <c>runOnce</c>.</summary>
+public sealed class MisfireJsonConverter() : JsonStringEnumConverter<MisfirePolicy>(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false);
