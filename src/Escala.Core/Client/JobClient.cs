@@ -33,7 +33,7 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
             jobs = await cache.ApplyAsync(tenant, jobs, ct);
         }
 
-        var results = await store.InsertAsync(jobs, now, ct);
+        var results = HasUnique(jobs) ? await UniqueConflicts.InsertAsync(store, jobs, now, fieldPrefix, ct) : await store.InsertAsync(jobs, now, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {
@@ -44,6 +44,19 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
         }
 
         return results;
+    }
+
+    private static bool HasUnique(IReadOnlyList<Jobs.NewJob> jobs)
+    {
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i].UniqueKey is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public Task<Jobs.Job?> GetAsync(string tenant, long id, CancellationToken ct) => store.GetAsync(tenant, id, ct);

@@ -121,6 +121,8 @@ public sealed class JobRequestValidator(EscalaOptions settings)
 
         var cacheTtl = CacheTtl(request, Fail);
 
+        var unique = Unique(request.Unique, Fail);
+
         if (request.IdempotencyKey is { Length: 0 or > 200 })
         {
             Fail("idempotencyKey", "An idempotency key has 1 to 200 characters.");
@@ -168,6 +170,9 @@ public sealed class JobRequestValidator(EscalaOptions settings)
             Traceparent = EscalaTracing.CurrentTraceparent(),
             Tokens = request.Tokens ?? (argsValid ? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models) : null),
             CacheTtl = cacheTtl,
+            UniqueKey = unique.Key,
+            UniqueFor = unique.For,
+            UniqueReturnsExisting = unique.ReturnsExisting,
             CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
         };
     }
@@ -196,6 +201,36 @@ public sealed class JobRequestValidator(EscalaOptions settings)
 
         return ttl > TimeSpan.Zero && settings.Cache.Enabled ? ttl : null;
     }
+
+    /// <summary>The job's unique key, window and conflict choice; no key when it does not ask for <c>unique</c>.</summary>
+    private static (string? Key, TimeSpan For, bool ReturnsExisting) Unique(UniqueRequest? unique, Action<string, string, JobRequestFault> fail)
+    {
+        if (unique is null)
+        {
+            return (null, TimeSpan.Zero, false);
+        }
+
+        if (unique.Key is not { Length: > 0 and <= 200 })
+        {
+            fail("unique.key", "A unique key has 1 to 200 characters.", JobRequestFault.Invalid);
+        }
+
+        var window = TimeSpan.Zero;
+        if (unique.For is not null && (!Durations.TryParse(unique.For, out window) || window > UniqueMaxFor))
+        {
+            fail("unique.for", $"Not a duration of at most {Durations.Format(UniqueMaxFor)}, such as 10m.", JobRequestFault.Invalid);
+        }
+
+        if (unique.OnConflict is not (null or "reject" or "return"))
+        {
+            fail("unique.onConflict", "Either reject (409 naming the job that holds the key) or return (that job, 200).", JobRequestFault.Invalid);
+        }
+
+        return (unique.Key, window, unique.OnConflict == "return");
+    }
+
+    /// <summary>The longest <c>unique.for</c>: 30 days.</summary>
+    public static readonly TimeSpan UniqueMaxFor = TimeSpan.FromDays(30);
 
     private static TimeSpan? ParseOptional(string? text, string field, Action<string, string, JobRequestFault> fail)
     {
