@@ -5,8 +5,8 @@ using NpgsqlTypes;
 
 namespace Escala.Postgres;
 
-// Unique jobs: one transaction locks the keys (advisory locks, so concurrent submits of a key queue up cluster-wide),
-// finds their holders, inserts the free jobs and records them as the keys' holders.
+// Unique jobs and jobs with a callback: one transaction locks the keys (advisory locks, so concurrent submits of a key queue up cluster-wide),
+// finds their holders, inserts the free jobs, records them as the keys' holders and adds the callbacks' outbox rows.
 public sealed partial class PostgresJobStore : IUniqueJobStore
 {
     /// <inheritdoc />
@@ -61,6 +61,21 @@ public sealed partial class PostgresJobStore : IUniqueJobStore
             hold.Parameters.AddWithValue("jobs", holding.Select(k => inserted[k].Job.Id).ToArray());
             hold.Parameters.AddWithValue("holds", holding.Select(k => free[k].UniqueFor).ToArray());
             await hold.ExecuteNonQueryAsync(ct);
+        }
+
+        var calling = Enumerable.Range(0, free.Count).Where(k => inserted[k].Created && free[k].CallbackUrl is not null).ToArray();
+        if (calling.Length > 0)
+        {
+            await using var outbox = new NpgsqlCommand(
+                $"""
+                INSERT INTO {Schema}.callbacks (tenant, job_id, url, next_attempt_at, created_at)
+                SELECT t, j, u, @now, @now FROM unnest(@tenants::text[], @jobs::bigint[], @urls::text[]) AS x(t, j, u)
+                """, connection, tx);
+            outbox.Parameters.AddWithValue("tenants", calling.Select(k => free[k].Tenant).ToArray());
+            outbox.Parameters.AddWithValue("jobs", calling.Select(k => inserted[k].Job.Id).ToArray());
+            outbox.Parameters.AddWithValue("urls", calling.Select(k => free[k].CallbackUrl!).ToArray());
+            outbox.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, Instants.ToDb(now));
+            await outbox.ExecuteNonQueryAsync(ct);
         }
 
         await tx.CommitAsync(ct);

@@ -5,7 +5,8 @@ using Escala.Storage;
 
 namespace Escala.Sqlite;
 
-// Unique jobs: one write operation checks the keys, inserts and records the holders (the single writer serializes calls).
+// Unique jobs and jobs with a callback: one write operation checks the keys, inserts, records the holders and the
+// callbacks' outbox rows (the single writer serializes calls).
 public sealed partial class SqliteJobStore : IUniqueJobStore
 {
     private const string HolderOfKey = "(SELECT job_id FROM unique_keys WHERE tenant = $tenant AND key = $key)";
@@ -49,6 +50,11 @@ public sealed partial class SqliteJobStore : IUniqueJobStore
                 {
                     context.Prepared(HoldUniqueKeySql).Set("$tenant", free[k].Tenant).Set("$key", key)
                         .Set("$job", insert.Results[k].Job.Id).Set("$hold", (long)free[k].UniqueFor.TotalMilliseconds).ExecuteNonQuery();
+                }
+
+                if (insert.Results[k].Created && free[k].CallbackUrl is { } url)
+                {
+                    AddCallback(context, free[k].Tenant, insert.Results[k].Job.Id, url, null, now);
                 }
             }
 

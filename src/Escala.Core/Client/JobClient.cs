@@ -33,7 +33,7 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
             jobs = await cache.ApplyAsync(tenant, jobs, ct);
         }
 
-        var results = HasUnique(jobs) ? await UniqueConflicts.InsertAsync(store, jobs, now, fieldPrefix, ct) : await store.InsertAsync(jobs, now, ct);
+        var results = NeedsOwnTransaction(jobs) ? await UniqueConflicts.InsertAsync(store, jobs, now, fieldPrefix, ct) : await store.InsertAsync(jobs, now, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {
@@ -46,11 +46,12 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
         return results;
     }
 
-    private static bool HasUnique(IReadOnlyList<Jobs.NewJob> jobs)
+    /// <summary>Unique jobs and jobs with a callback are inserted with their key or outbox row in one transaction; the rest take the usual path.</summary>
+    private static bool NeedsOwnTransaction(IReadOnlyList<Jobs.NewJob> jobs)
     {
         for (var i = 0; i < jobs.Count; i++)
         {
-            if (jobs[i].UniqueKey is not null)
+            if (jobs[i].UniqueKey is not null || jobs[i].CallbackUrl is not null)
             {
                 return true;
             }

@@ -45,4 +45,7 @@ public sealed record JobRequest
 
     /// <summary>At most one job of the tenant with <c>unique.key</c> waiting, running, or finished within <c>unique.for</c>.</summary>
     public UniqueRequest? Unique { get; init; }
+
+    /// <summary>POST the outcome, signed, to <c>callback.url</c> once the job is completed, dead or cancelled.</summary>
+    public CallbackRequest? Callback { get; init; }
 }

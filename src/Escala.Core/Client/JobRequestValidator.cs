@@ -122,6 +122,7 @@ public sealed class JobRequestValidator(EscalaOptions settings)
         var cacheTtl = CacheTtl(request, Fail);
 
         var unique = Unique(request.Unique, Fail);
+        var callback = CallbackUrl(request.Callback, Fail);
 
         if (request.IdempotencyKey is { Length: 0 or > 200 })
         {
@@ -173,6 +174,7 @@ public sealed class JobRequestValidator(EscalaOptions settings)
             UniqueKey = unique.Key,
             UniqueFor = unique.For,
             UniqueReturnsExisting = unique.ReturnsExisting,
+            CallbackUrl = callback,
             CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
         };
     }
@@ -227,6 +229,30 @@ public sealed class JobRequestValidator(EscalaOptions settings)
         }
 
         return (unique.Key, window, unique.OnConflict == "return");
+    }
+
+    /// <summary>The job's callback URL: absolute http or https, at most 2,000 characters; callbacks need <c>callbacks:secret</c>.</summary>
+    private string? CallbackUrl(CallbackRequest? callback, Action<string, string, JobRequestFault> fail)
+    {
+        if (callback is null)
+        {
+            return null;
+        }
+
+        if (callback.Url is not { Length: > 0 and <= 2000 } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+        {
+            fail("callback.url", "An absolute http or https URL without credentials, at most 2000 characters.", JobRequestFault.Invalid);
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(settings.Callbacks.Secret))
+        {
+            fail("callback.url", "Callbacks are off on this server: it has no callbacks:secret to sign them with.", JobRequestFault.Invalid);
+            return null;
+        }
+
+        return url;
     }
 
     /// <summary>The longest <c>unique.for</c>: 30 days.</summary>

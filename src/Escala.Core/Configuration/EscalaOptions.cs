@@ -93,6 +93,9 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>Recurring schedules by name (<see cref="ScheduleOptions"/>), kept in the store by the leader.</summary>
     public Dictionary<string, ScheduleOptions> Schedules { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Completion callbacks: the signing secret, attempts and backoff.</summary>
+    public CallbackOptions Callbacks { get; set; } = new();
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 

@@ -41,6 +41,9 @@ public sealed record NewJob
     /// <summary>When the key is taken: true returns the holder, false refuses the submit.</summary>
     public bool UniqueReturnsExisting { get; init; }
 
+    /// <summary>Where to POST the outcome once the job is final (<c>callback.url</c>); null for most jobs.</summary>
+    public string? CallbackUrl { get; init; }
+
     /// <summary>The state a store gives this job when it inserts it at <paramref name="now"/>.</summary>
     public JobState InitialState(DateTimeOffset now) =>
         CachedResult is not null ? JobState.Completed : RunAt > now ? JobState.Scheduled : JobState.Available;

@@ -16,7 +16,8 @@ public interface IUniqueJobStore
     /// only the conflicts. Otherwise every other job is inserted as <see cref="IJobStore.InsertAsync"/> does, each taken one
     /// gets its holder (<c>Created = false</c>), and each created unique job holds its key. A job whose idempotency key
     /// already names the holder is the same submit again: it gets that job, not a conflict. Two concurrent calls with the
-    /// same key never both create a job.
+    /// same key never both create a job. Each created job with a <see cref="NewJob.CallbackUrl"/> gets its
+    /// <see cref="ICallbackStore"/> row in the same transaction.
     /// </summary>
     Task<UniqueInsertResult> InsertUniqueAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken ct);
 }

@@ -23,3 +23,21 @@ CREATE TABLE {schema}.unique_keys (
     hold_for interval NOT NULL,
     PRIMARY KEY (tenant, key)
 );
+
+-- Completion callbacks (an outbox): one row per callback to POST, written with its job; due once the job is final
+-- (or at once when it carries its own payload), retried with backoff until delivered or failed.
+CREATE TABLE {schema}.callbacks (
+    id              bigserial PRIMARY KEY,
+    tenant          text        NOT NULL,
+    job_id          bigint,
+    url             text        NOT NULL,
+    payload         text,
+    attempts        integer     NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL,
+    delivered_at    timestamptz,
+    failed_at       timestamptz,
+    last_error      text,
+    created_at      timestamptz NOT NULL
+);
+CREATE INDEX callbacks_pending ON {schema}.callbacks (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX callbacks_job ON {schema}.callbacks (job_id) WHERE job_id IS NOT NULL;

@@ -23,3 +23,21 @@ CREATE TABLE unique_keys (
     hold_for_ms INTEGER NOT NULL,
     PRIMARY KEY (tenant, key)
 ) WITHOUT ROWID;
+
+-- Completion callbacks (an outbox): one row per callback to POST, written with its job; due once the job is final
+-- (or at once when it carries its own payload), retried with backoff until delivered or failed.
+CREATE TABLE callbacks (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant          TEXT    NOT NULL,
+    job_id          INTEGER,
+    url             TEXT    NOT NULL,
+    payload         TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at    INTEGER,
+    failed_at       INTEGER,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX callbacks_pending ON callbacks (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX callbacks_job ON callbacks (job_id) WHERE job_id IS NOT NULL;
