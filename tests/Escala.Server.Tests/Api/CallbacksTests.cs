@@ -57,6 +57,32 @@ public sealed class CallbacksTests : IDisposable
         Assert.Equal(0, receiver.Pending);
     }
 
+    [Fact]
+    public async Task ReceiverDown_RetriedWithBackoff_AndDeliveredAfterTheNodeRestarts()
+    {
+        using var data = new TempDirectory();
+        var port = ServerProcess.FreePort();
+        var url = $"http://127.0.0.1:{port}/hook";
+        long id;
+        await using (var first = await StartNodeAsync(allowLoopback: true, data.Path))
+        {
+            id = await first.Api.SubmitIdAsync(new { kind = "echo", callback = new { url } });
+            var failing = await Eventually.UntilAsync(() => CallbacksOfAsync(first, id), c => c[0].Attempts >= 2, "two failed attempts");
+            Assert.Null(failing[0].DeliveredAt);
+            Assert.Null(failing[0].FailedAt);
+            Assert.NotNull(failing[0].LastError);
+        }
+
+        await using var receiver = await HookReceiver.StartAsync(port);
+        await using var second = await StartNodeAsync(allowLoopback: true, data.Path);
+
+        var (_, body) = await receiver.NextAsync(TimeSpan.FromSeconds(20));
+
+        using var payload = JsonDocument.Parse(body);
+        Assert.Equal(id, payload.RootElement.GetProperty("job").GetProperty("id").GetInt64());
+        await Eventually.UntilAsync(() => CallbacksOfAsync(second, id), c => c[0].DeliveredAt is not null, "the callback recorded as delivered");
+    }
+
     [Theory]
     [InlineData("ftp://example.com/hook")]
     [InlineData("/relative")]
@@ -82,15 +108,15 @@ public sealed class CallbacksTests : IDisposable
         Assert.Equal(0, await node.Api.CountJobsAsync());
     }
 
-    private Task<TestNode> StartNodeAsync(bool allowLoopback)
+    private Task<TestNode> StartNodeAsync(bool allowLoopback, string? dataDirectory = null)
     {
-        var settings = new Dictionary<string, string?> { ["Callbacks:Secret"] = Secret, ["Callbacks:Backoff"] = "100ms" };
+        var settings = new Dictionary<string, string?> { ["Callbacks:Secret"] = Secret, ["Callbacks:Backoff"] = "100ms", ["Callbacks:MaxBackoff"] = "300ms" };
         if (allowLoopback)
         {
             settings["Security:Egress:Allow:0"] = "127.0.0.1";
         }
 
-        return TestNode.StartAsync(settings, _handlers.Register);
+        return TestNode.StartAsync(settings, _handlers.Register, dataDirectory);
     }
 
     private static async Task<IReadOnlyList<CallbackStatus>> CallbacksOfAsync(TestNode node, long id)

@@ -19,11 +19,12 @@ internal sealed class HookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<HookReceiver> StartAsync()
+    /// <summary>Starts on <paramref name="port"/> (0: any free port).</summary>
+    public static async Task<HookReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var receiver = new HookReceiver(app);
         app.MapPost("/hook", async (HttpContext http) =>
