@@ -33,6 +33,32 @@ public static class IdempotencyConflicts
         }
     }
 
+    /// <summary>
+    /// Before a batch is inserted: throws the same 409 when an entry's key is already stored with another body, so a
+    /// refused batch writes nothing (the validator refuses a key used twice in one batch). The check after the insert
+    /// still catches a key stored by another request in between.
+    /// </summary>
+    public static async Task ThrowIfAnyBeforeAsync(IReadOnlyList<NewJob> jobs, Func<string, Task<Job?>> stored, string fieldPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(stored);
+        Dictionary<string, string[]>? errors = null;
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i].IdempotencyKey is { } key && await stored(key) is { } existing && !Same(jobs[i], existing))
+            {
+                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+                errors[(fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}[{i}].") + "idempotencyKey"] =
+                    [$"Job {existing.Id} already has this idempotency key with a different body."];
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new JobValidationException(JobRequestFault.Conflict, "Idempotency key reused", errors);
+        }
+    }
+
     public static bool Same(NewJob request, Job stored) =>
         request.Kind == stored.Kind && request.Queue == stored.Queue && request.Priority == stored.Priority
         && request.MaxAttempts == stored.MaxAttempts && request.Timeout == stored.Timeout && request.Backoff == stored.Backoff

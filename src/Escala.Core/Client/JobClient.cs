@@ -33,6 +33,14 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
             jobs = await cache.ApplyAsync(tenant, jobs, ct);
         }
 
+        if (jobs.Count > 1 && jobs.Any(j => j.IdempotencyKey is not null))
+        {
+            // A batch that reuses a key with another body is refused whole, before anything is written.
+            await IdempotencyConflicts.ThrowIfAnyBeforeAsync(jobs, async key =>
+                (await store.ListAsync(new JobQuery { Tenant = tenant, IdempotencyKey = key, Limit = 1 }, ct)).Jobs is [var stored, ..] ? stored : null,
+                fieldPrefix);
+        }
+
         var results = NeedsOwnTransaction(jobs) ? await UniqueConflicts.InsertAsync(store, jobs, now, fieldPrefix, ct) : await store.InsertAsync(jobs, now, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)

@@ -106,7 +106,7 @@ public static class WorkersEndpoints
         });
     }
 
-    private static async Task<IResult> HeartbeatAsync(HttpContext http, AttemptLifecycle attempts, EscalaOptions settings, CancellationToken ct)
+    private static async Task<IResult> HeartbeatAsync(HttpContext http, IJobStore store, AttemptLifecycle attempts, EscalaOptions settings, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<HeartbeatBody>(http.Request, ct);
         if (body.Leases is not { Count: > 0 } leases)
@@ -119,8 +119,29 @@ public static class WorkersEndpoints
             return Problems.Field(StatusCodes.Status400BadRequest, "leases", "At most 1000 leases per heartbeat.");
         }
 
-        var result = await attempts.HeartbeatAsync([.. leases.Select(l => new LeaseRef(l.Id, l.LeaseToken ?? ""))], ct);
-        return Results.Ok(new { lost = result.Lost, cancelRequested = result.CancelRequested, leaseDuration = Durations.Format(settings.Execution.LeaseDuration) });
+        // A worker acting for one tenant extends only that tenant's leases: another tenant's job is reported lost, untouched.
+        List<long> foreign = [];
+        var refs = new List<LeaseRef>(leases.Count);
+        var tenant = Security.Caller.LeaseTenant(http);
+        foreach (var lease in leases)
+        {
+            if (tenant is not null && await store.GetAsync(tenant, lease.Id, ct) is null)
+            {
+                foreign.Add(lease.Id);
+            }
+            else
+            {
+                refs.Add(new LeaseRef(lease.Id, lease.LeaseToken ?? ""));
+            }
+        }
+
+        var result = refs.Count == 0 ? HeartbeatResult.Empty : await attempts.HeartbeatAsync(refs, ct);
+        return Results.Ok(new
+        {
+            lost = result.Lost.Concat(foreign).ToList(),
+            cancelRequested = result.CancelRequested,
+            leaseDuration = Durations.Format(settings.Execution.LeaseDuration),
+        });
     }
 
     private static async Task<IResult> ProgressAsync(HttpContext http, IJobStore store, AttemptLifecycle attempts, CancellationToken ct)

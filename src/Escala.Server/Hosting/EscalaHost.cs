@@ -12,6 +12,9 @@ namespace Escala.Server.Hosting;
 /// <summary>Builds a node: configuration, store, engine, built-in kinds, telemetry, health and the HTTP API.</summary>
 public static class EscalaHost
 {
+    /// <summary>The host's switch for watching its default configuration files (see <c>HostingHostBuilderExtensions</c>).</summary>
+    internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>Builds the web application for one node. The store is migrated before this returns.</summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions serve, Action<IServiceCollection>? configureServices = null)
     {
@@ -19,8 +22,10 @@ public static class EscalaHost
         var (settings, configuration) = (loaded.Options, loaded.Configuration);
         var security = Security.SecuritySettings.Build(configuration);
         var telemetry = EscalaTelemetry.Read(configuration);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        // Only our sources: the defaults would add appsettings.json with a file watcher over the working directory.
+        // The defaults add appsettings.json with reload on change: a file watcher over the working directory and
+        // everything under it, woken by every write to a data directory below it. Clearing the sources later does
+        // not stop that watcher, so reloading is switched off before the builder adds them; then only our sources.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [NoConfigReload] });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(settings.Urls);

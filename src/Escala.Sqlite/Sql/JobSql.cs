@@ -84,7 +84,7 @@ internal static class JobSql
 
     public const string RunningResources = "SELECT resources FROM jobs WHERE state = 2 AND resources IS NOT NULL";
 
-    public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs WHERE state = 2 AND queue = $queue GROUP BY tenant";
+    public const string RunningByTenant = "SELECT tenant, count(*) FROM jobs INDEXED BY jobs_running WHERE state = 2 AND queue = $queue GROUP BY tenant";
 
     public const string PausedResources =
         "SELECT name, paused_until, pause_reason FROM resources WHERE paused_until > $now OR pause_reason = 'breaker open'";
@@ -147,12 +147,13 @@ internal static class JobSql
     public const string ExpiredLeases =
         "SELECT " + JobRows.Columns + " FROM jobs WHERE state = 2 AND lease_expires_at < $now ORDER BY lease_expires_at, id LIMIT $limit";
 
-    public const string CountAll = "SELECT queue, state, count(*) FROM jobs GROUP BY queue, state";
+    // Counts come from job_counts, which triggers keep (migration 0011): a handful of rows, whatever the store's size.
+    public const string CountAll = "SELECT queue, state, sum(n) FROM job_counts GROUP BY queue, state HAVING sum(n) > 0";
 
-    public const string CountTenant = "SELECT queue, state, count(*) FROM jobs WHERE tenant = $tenant GROUP BY queue, state";
+    public const string CountTenant = "SELECT queue, state, n FROM job_counts WHERE tenant = $tenant AND n > 0";
 
-    /// <summary>One pass over the narrow (queue, state) index (SQLite picks it over the partial indexes).</summary>
-    public const string CountActive = "SELECT queue, state, count(*) FROM jobs WHERE state IN (0, 1, 2, 3) GROUP BY queue, state";
+    public const string CountActive =
+        "SELECT queue, state, sum(n) FROM job_counts WHERE state IN (0, 1, 2, 3) GROUP BY queue, state HAVING sum(n) > 0";
 
     public const string PauseQueue = "INSERT INTO queue_pauses (queue, paused_at) VALUES ($queue, $now) ON CONFLICT (queue) DO NOTHING";
 

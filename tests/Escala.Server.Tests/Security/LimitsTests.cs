@@ -75,4 +75,24 @@ public sealed class LimitsTests : SecureNodeTest
         var page = await EscalaApi.ReadAsync(await client.GetAsync("/v1/jobs"));
         Assert.Equal(1, page.GetProperty("jobs").GetArrayLength());
     }
+
+    [Fact]
+    public async Task IdempotencyKey_ReusedWithOtherBodyInABatch_409NamingTheEntry_NothingOfTheBatchWritten()
+    {
+        using var client = Client(await KeyAsync("a", "submit,read"));
+        using var first = await client.PostAsJsonAsync("/v1/jobs", new { kind = "noop", args = new { n = 1 }, idempotencyKey = "order-1", delay = "1h" });
+        await EscalaApi.ExpectAsync(first, HttpStatusCode.Created);
+
+        using var stored = await client.PostAsJsonAsync("/v1/jobs/batch", new
+        {
+            jobs = new object[]
+            {
+                new { kind = "noop", args = new { n = 10 }, delay = "1h" },
+                new { kind = "noop", args = new { n = 2 }, idempotencyKey = "order-1" },
+            },
+        });
+        await Problem.AssertFieldAsync(stored, HttpStatusCode.Conflict, "jobs[1].idempotencyKey");
+        var page = await EscalaApi.ReadAsync(await client.GetAsync("/v1/jobs"));
+        Assert.Equal(1, page.GetProperty("jobs").GetArrayLength());
+    }
 }

@@ -161,4 +161,17 @@ public sealed class TenancyTests : SecureNodeTest
         await Problem.AssertAsync(await _b.PostAsJsonAsync(path, new { id, leaseToken = token }), HttpStatusCode.NotFound);
         await AssertUnchangedAsync(id, "running");
     }
+
+    [Fact]
+    public async Task WorkerHeartbeat_OtherTenantsLease_ReportedLostAndTheOwnerStillHoldsIt()
+    {
+        var (id, token) = await LeasedByAAsync();
+
+        using var foreign = await _b.PostAsJsonAsync("/v1/workers/heartbeat", new { leases = new[] { new { id, leaseToken = token } } });
+        using var own = await _a.PostAsJsonAsync("/v1/workers/heartbeat", new { leases = new[] { new { id, leaseToken = token } } });
+
+        Assert.Equal([id], (await EscalaApi.ReadAsync(foreign)).GetProperty("lost").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Empty((await EscalaApi.ReadAsync(own)).GetProperty("lost").EnumerateArray());
+        await AssertUnchangedAsync(id, "running");
+    }
 }
