@@ -41,7 +41,7 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
                 fieldPrefix);
         }
 
-        var results = NeedsOwnTransaction(jobs) ? await UniqueConflicts.InsertAsync(store, jobs, now, fieldPrefix, ct) : await store.InsertAsync(jobs, now, ct);
+        var results = await UniqueConflicts.InsertAnyAsync(store, jobs, now, fieldPrefix, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {
@@ -52,20 +52,6 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
         }
 
         return results;
-    }
-
-    /// <summary>Unique jobs and jobs with a callback are inserted with their key or outbox row in one transaction; the rest take the usual path.</summary>
-    private static bool NeedsOwnTransaction(IReadOnlyList<Jobs.NewJob> jobs)
-    {
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            if (jobs[i].UniqueKey is not null || jobs[i].CallbackUrl is not null)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     public Task<Jobs.Job?> GetAsync(string tenant, long id, CancellationToken ct) => store.GetAsync(tenant, id, ct);

@@ -9,6 +9,26 @@ namespace Escala.Client;
 /// </summary>
 public static class UniqueConflicts
 {
+    /// <summary>
+    /// Inserts the jobs: unique jobs and jobs with a callback with their key or outbox row in one transaction
+    /// (<see cref="InsertAsync"/>), the rest through the usual <see cref="IJobStore.InsertAsync"/> (no extra query).
+    /// </summary>
+    public static Task<IReadOnlyList<InsertResult>> InsertAnyAsync(IJobStore store, IReadOnlyList<NewJob> jobs, DateTimeOffset now, string fieldPrefix,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(jobs);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i].UniqueKey is not null || jobs[i].CallbackUrl is not null)
+            {
+                return InsertAsync(store, jobs, now, fieldPrefix, ct);
+            }
+        }
+
+        return store.InsertAsync(jobs, now, ct);
+    }
+
     public static async Task<IReadOnlyList<InsertResult>> InsertAsync(IJobStore store, IReadOnlyList<NewJob> jobs, DateTimeOffset now, string fieldPrefix,
         CancellationToken ct)
     {

@@ -16,4 +16,7 @@ internal static partial class ScheduleLog
 
     [LoggerMessage(EventId = 8104, Level = LogLevel.Information, Message = "Configured schedules applied: {Count} in configuration, {Removed} removed")]
     public static partial void ConfigApplied(ILogger logger, int count, int removed);
+
+    [LoggerMessage(EventId = 8105, Level = LogLevel.Information, Message = "Schedule {Tenant}/{Name} enqueued nothing for its tick at {Tick}: the job's unique key is held")]
+    public static partial void UniqueHeld(ILogger logger, string tenant, string name, DateTimeOffset tick);
 }

@@ -120,7 +120,18 @@ public sealed class ScheduleTicker(
                 continue;
             }
 
-            var result = (await jobs.InsertAsync([job], now, ct))[0];
+            InsertResult result;
+            try
+            {
+                result = (await UniqueConflicts.InsertAnyAsync(jobs, [job], now, "", ct))[0];
+            }
+            catch (JobValidationException ex) when (ex.Fault == JobRequestFault.Conflict)
+            {
+                // A unique key still held refuses the tick's job: the tick is done, with no job.
+                ScheduleLog.UniqueHeld(logger, schedule.Tenant, schedule.Name, tick);
+                continue;
+            }
+
             lastRun = tick;
             lastJob = result.Job.Id;
             if (result.Created)

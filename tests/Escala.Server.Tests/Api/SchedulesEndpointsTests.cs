@@ -38,6 +38,20 @@ public sealed class SchedulesEndpointsTests : NodeTest
         Assert.NotEqual(JsonValueKind.Null, schedule.GetProperty("lastJobId").ValueKind);
     }
 
+    [Fact]
+    public async Task Tick_JobWithAUniqueKeyStillHeld_EnqueuesNothing_AndTheScheduleMovesOn()
+    {
+        using var create = await Api.PostJsonAsync("/v1/schedules",
+            new { name = "single", every = "1s", job = new { kind = "ext.thing", queue = "ext", unique = new { key = "only-one" } } });
+        await EscalaApi.ExpectAsync(create, HttpStatusCode.Created);
+        var first = (await EscalaApi.ReadAsync(create)).GetProperty("nextRunAt").GetDateTimeOffset();
+
+        await Eventually.UntilAsync(() => Api.GetAsync("/v1/schedules/single"),
+            s => s.GetProperty("nextRunAt").GetDateTimeOffset() >= first.AddSeconds(3), "three ticks of the schedule");
+
+        Assert.Equal(1, await Api.CountJobsAsync("kind=ext.thing"));
+    }
+
     [Theory]
     [InlineData("{\"name\":\"a\",\"cron\":\"61 * * * *\",\"job\":{\"kind\":\"echo\"}}", HttpStatusCode.BadRequest, "cron")]
     [InlineData("{\"name\":\"a\",\"cron\":\"0 3 * * *\",\"timeZone\":\"Mars/Base\",\"job\":{\"kind\":\"echo\"}}", HttpStatusCode.BadRequest, "timeZone")]
