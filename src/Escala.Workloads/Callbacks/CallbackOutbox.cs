@@ -24,6 +24,9 @@ public sealed partial class CallbackOutbox(
 {
     private const int BatchLimit = 50;
 
+    /// <summary>Callbacks POSTed at once: a slow receiver holds one of them, not the whole batch.</summary>
+    private const int Parallelism = 8;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,38 +55,46 @@ public sealed partial class CallbackOutbox(
         }
     }
 
-    /// <summary>Sends every due callback once. Returns how many were delivered.</summary>
+    /// <summary>Sends every due callback once, up to <see cref="Parallelism"/> at a time. Returns how many were delivered.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var delivered = 0;
-        foreach (var callback in await store.DueCallbacksAsync(time.GetUtcNow(), BatchLimit, ct))
+        var due = await store.DueCallbacksAsync(time.GetUtcNow(), BatchLimit, ct);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (callback, token) =>
         {
-            var attempts = callback.Attempts + 1;
-            var payload = callback.Payload ?? (callback.Job is { } job ? CallbackPayload.For(job) : null);
-            if (payload is null)
+            if (await SendAsync(callback, token))
             {
-                await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, null, null, time.GetUtcNow(), null, "the job no longer exists"), ct);
-                continue;
+                Interlocked.Increment(ref delivered);
             }
+        });
+        return delivered;
+    }
 
-            var outcome = await dispatcher.SendAsync(callback.Url, payload, callback.Id, ct);
-            var now = time.GetUtcNow();
-            if (outcome.Delivered)
-            {
-                delivered++;
-                await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, payload, now, null, null, null), ct);
-                continue;
-            }
-
-            var giveUp = outcome.Permanent || attempts >= settings.Callbacks.MaxAttempts;
-            var backoff = TimeSpan.FromTicks(Math.Min(settings.Callbacks.MaxBackoff.Ticks,
-                settings.Callbacks.Backoff.Ticks * (1L << Math.Min(attempts - 1, 30))));
-            await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, payload, null, giveUp ? now : null, giveUp ? null : now + backoff,
-                outcome.Error), ct);
-            Failed(logger, callback.Id, attempts, outcome.Error ?? "", giveUp);
+    private async Task<bool> SendAsync(PendingCallback callback, CancellationToken ct)
+    {
+        var attempts = callback.Attempts + 1;
+        var payload = callback.Payload ?? (callback.Job is { } job ? CallbackPayload.For(job) : null);
+        if (payload is null)
+        {
+            await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, null, null, time.GetUtcNow(), null, "the job no longer exists"), ct);
+            return false;
         }
 
-        return delivered;
+        var outcome = await dispatcher.SendAsync(callback.Url, payload, callback.Id, ct);
+        var now = time.GetUtcNow();
+        if (outcome.Delivered)
+        {
+            await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, payload, now, null, null, null), ct);
+            return true;
+        }
+
+        var giveUp = outcome.Permanent || attempts >= settings.Callbacks.MaxAttempts;
+        var backoff = TimeSpan.FromTicks(Math.Min(settings.Callbacks.MaxBackoff.Ticks,
+            settings.Callbacks.Backoff.Ticks * (1L << Math.Min(attempts - 1, 30))));
+        await store.RecordCallbackAsync(new CallbackAttempt(callback.Id, attempts, payload, null, giveUp ? now : null, giveUp ? null : now + backoff,
+            outcome.Error), ct);
+        Failed(logger, callback.Id, attempts, outcome.Error ?? "", giveUp);
+        return false;
     }
 
     [LoggerMessage(EventId = 8201, Level = LogLevel.Warning, Message = "Callback {Id} attempt {Attempt} failed: {Error}; given up: {GivenUp}")]
