@@ -36,8 +36,8 @@ public sealed partial class PostgresJobStore
 
             if (query.State is { } state)
             {
-                sql.Append(" AND state = @state");
-                cmd.Parameters.AddWithValue("state", (short)state);
+                // A literal: a parameter cannot prove the rare-state index's condition in a generic plan (migration 0011).
+                sql.Append(" AND state = ").Append(((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             if (query.Kind is not null)

@@ -28,7 +28,8 @@ public static class WorkloadsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, SleepJobHandler>();
         services.AddSingleton<IJobHandler, NoopJobHandler>();
         services.TryAddSingleton(PiiDetector.Default);
-        services.TryAddSingleton<PiiScanService>();
+        services.TryAddSingleton(sp => new PiiScanService(sp.GetRequiredService<PiiDetector>(),
+            sp.GetService<Configuration.EscalaOptions>()?.Pii ?? new Configuration.PiiOptions()));
         services.AddSingleton<IJobHandler, PiiScanJobHandler>();
         services.AddEscalaLlm();
         return services;

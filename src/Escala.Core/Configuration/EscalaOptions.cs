@@ -96,6 +96,9 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>Completion callbacks: the signing secret, attempts and backoff.</summary>
     public CallbackOptions Callbacks { get; set; } = new();
 
+    /// <summary>PII detection and redaction: the <c>hash</c> operator's key.</summary>
+    public PiiOptions Pii { get; set; } = new();
+
     /// <summary>Whether this node runs in-process workers (its role is <c>all</c> or <c>worker</c>).</summary>
     public bool RunsWorkers => NodeRoles.RunsWorkers(Role);
 

@@ -13,7 +13,7 @@ namespace Escala.Server.Cli;
 internal static class PiiScanCommand
 {
     /// <summary>The environment variable holding the HMAC key of the <c>hash</c> operator.</summary>
-    public const string HashKeyVariable = "ESCALA_PII_HASH_KEY";
+    public const string HashKeyVariable = "ESCALA_Pii__HashKey";
 
     public static Command Create()
     {

@@ -25,7 +25,7 @@ public sealed record NodeConfiguration(EscalaOptions Options, IConfiguration Con
     /// and the SDKs' server address and API key, the Python worker's log level and its tests' server, the PII scanner's
     /// hash key (read by <c>pii.scan</c> and <c>escala pii scan</c> themselves), and the test suite's (<c>ESCALA_TEST_*</c>).
     /// </summary>
-    private static readonly string[] OtherTools = ["ESCALA_URL", "ESCALA_API_KEY", "ESCALA_LOG_LEVEL", "ESCALA_SERVER_DLL", "ESCALA_PII_HASH_KEY"];
+    private static readonly string[] OtherTools = ["ESCALA_URL", "ESCALA_API_KEY", "ESCALA_LOG_LEVEL", "ESCALA_SERVER_DLL"];
 
     private const string TestPrefix = "ESCALA_TEST_";
 

@@ -5,22 +5,19 @@ namespace Escala.Workloads.Pii;
 
 /// <summary>
 /// Runs a <see cref="PiiScanRequest"/>: the shared core of <c>POST /v1/pii/scan</c> and the <c>pii.scan</c> kind.
-/// The keyed hash uses the key in <see cref="HashKeyVariable"/> when set (tokens stable across nodes and restarts),
-/// otherwise a random key drawn at start-up (stable for this process only).
+/// The keyed hash uses <c>pii:hashKey</c> (<see cref="Configuration.PiiOptions.HashKey"/>) when set (tokens stable
+/// across nodes and restarts), otherwise a random key drawn at start-up (stable for this process only).
 /// </summary>
 public sealed class PiiScanService
 {
-    /// <summary>The environment variable holding the HMAC key of the <c>hash</c> operator.</summary>
-    public const string HashKeyVariable = "ESCALA_PII_HASH_KEY";
-
     private readonly byte[] _hashKey;
 
-    /// <summary>Creates the service with the detector and the hash key from the environment.</summary>
-    public PiiScanService(PiiDetector detector)
+    /// <summary>Creates the service with the detector and the hash key of the options (random when unset).</summary>
+    public PiiScanService(PiiDetector detector, Configuration.PiiOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Detector = detector;
-        var key = Environment.GetEnvironmentVariable(HashKeyVariable);
-        _hashKey = string.IsNullOrEmpty(key) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(key);
+        _hashKey = string.IsNullOrEmpty(options.HashKey) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(options.HashKey);
     }
 
     /// <summary>The detector.</summary>

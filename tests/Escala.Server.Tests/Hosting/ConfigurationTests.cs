@@ -19,6 +19,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("execution:leaseDuration", "0s")]
     [InlineData("role", "boss")]
     [InlineData("schema", "Escala-Prod")]
+    [InlineData("pii:hashKey", "short")]
     public async Task BuildAsync_BadKey_ThrowsConfigurationExceptionNamingTheKey(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<ConfigurationException>(() => EscalaHost.BuildAsync(new ServeOptions

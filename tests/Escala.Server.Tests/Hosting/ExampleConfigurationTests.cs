@@ -42,7 +42,6 @@ public sealed class ExampleConfigurationTests
             ["ESCALA_API_KEY"] = "k",
             ["ESCALA_LOG_LEVEL"] = "info",
             ["ESCALA_SERVER_DLL"] = "/tmp/Escala.Server.dll",
-            ["ESCALA_PII_HASH_KEY"] = "secret",
             ["ESCALA_TEST_POSTGRES"] = "Host=127.0.0.1",
             ["PATH"] = "/usr/bin",
         });

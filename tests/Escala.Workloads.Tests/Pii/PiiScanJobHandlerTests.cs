@@ -6,7 +6,7 @@ namespace Escala.Workloads.Tests.Pii;
 
 public sealed class PiiScanJobHandlerTests
 {
-    private readonly PiiScanJobHandler _handler = new(new PiiScanService(PiiDetector.Default));
+    private readonly PiiScanJobHandler _handler = new(new PiiScanService(PiiDetector.Default, new Escala.Configuration.PiiOptions()));
 
     [Fact]
     public async Task Execute_OneText_EntitiesAndRedactedText()
@@ -39,5 +39,24 @@ public sealed class PiiScanJobHandlerTests
     {
         var ex = await Assert.ThrowsAsync<PermanentJobException>(() => _handler.ExecuteAsync(TestJobs.Context("pii.scan", args), CancellationToken.None));
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_Hash_SameConfiguredKeyOnTwoNodes_SameToken_OtherKeyAnother()
+    {
+        const string Args = """{"text": "CPF 529.982.247-25", "operators": {"cpf": "hash"}}""";
+        async Task<string?> RedactedAsync(string? key)
+        {
+            var handler = new PiiScanJobHandler(new PiiScanService(PiiDetector.Default, new Escala.Configuration.PiiOptions { HashKey = key }));
+            return Assert.IsType<PiiScanResult>(await handler.ExecuteAsync(TestJobs.Context("pii.scan", Args), CancellationToken.None)).Redacted;
+        }
+
+        var one = await RedactedAsync("a-shared-secret-of-32-characters");
+        var other = await RedactedAsync("a-shared-secret-of-32-characters");
+        var another = await RedactedAsync("another-secret-of-32-characters!");
+
+        Assert.StartsWith("CPF [CPF:", one);
+        Assert.Equal(one, other);
+        Assert.NotEqual(one, another);
     }
 }
