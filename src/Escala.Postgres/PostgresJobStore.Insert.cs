@@ -37,7 +37,10 @@ public sealed partial class PostgresJobStore
     /// Inserts rows (possibly from several calls) in one statement. The first row with a given
     /// (tenant, idempotency key) is offered to the database; later ones get its outcome with <c>Created = false</c>.
     /// </summary>
-    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, CancellationToken ct) => Guard(async () =>
+    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, CancellationToken ct) => InsertRowsAsync(rows, null, ct);
+
+    /// <summary>As above, on <paramref name="open"/> (in its transaction) when given, else on a connection of its own.</summary>
+    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, NpgsqlConnection? open, CancellationToken ct) => Guard(async () =>
     {
         var results = new InsertResult?[rows.Count];
         var firstByKey = new Dictionary<(string Tenant, string Key), int>();
@@ -110,7 +113,8 @@ public sealed partial class PostgresJobStore
             }
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var owned = open is null ? await _dataSource.OpenConnectionAsync(ct) : null;
+        var connection = open ?? owned!;
         await using var batch = new NpgsqlBatch(connection);
         // Only the new ids come back: the rest of each created job is what was sent. Rows that hit an
         // existing idempotency key come back with no id and are read afterwards.

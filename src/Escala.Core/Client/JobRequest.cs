@@ -48,4 +48,10 @@ public sealed record JobRequest
 
     /// <summary>Complete at once with the result of an identical job (same kind and arguments) completed within <c>cache.ttl</c>.</summary>
     public CacheRequest? Cache { get; init; }
+
+    /// <summary>At most one job of the tenant with <c>unique.key</c> waiting, running, or finished within <c>unique.for</c>.</summary>
+    public UniqueRequest? Unique { get; init; }
+
+    /// <summary>POST the outcome, signed, to <c>callback.url</c> once the job is completed, dead or cancelled.</summary>
+    public CallbackRequest? Callback { get; init; }
 }

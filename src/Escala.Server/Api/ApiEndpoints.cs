@@ -18,6 +18,7 @@ public static class ApiEndpoints
         v1.MapDiscard();
         v1.MapStats();
         v1.MapPii();
+        v1.MapSchedules();
         return app;
     }
 

@@ -9,13 +9,13 @@ namespace Escala.Server.Cli;
 /// <summary><c>escala submit</c> and <c>escala status</c>: thin HTTP clients of a running node.</summary>
 internal static class ClientCommands
 {
-    private static Option<string> UrlOption() => new("--url")
+    internal static Option<string> UrlOption() => new("--url")
     {
         Description = "The node's base URL.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ESCALA_URL") ?? "http://127.0.0.1:8080",
     };
 
-    private static Option<string?> KeyOption() => new("--api-key") { Description = "API key (or ESCALA_API_KEY)." };
+    internal static Option<string?> KeyOption() => new("--api-key") { Description = "API key (or ESCALA_API_KEY)." };
 
     public static Command Submit()
     {
@@ -93,7 +93,7 @@ internal static class ClientCommands
         return command;
     }
 
-    private static HttpClient Client(string url, string? apiKey)
+    internal static HttpClient Client(string url, string? apiKey)
     {
         var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
         apiKey ??= Environment.GetEnvironmentVariable("ESCALA_API_KEY");
@@ -105,7 +105,7 @@ internal static class ClientCommands
         return http;
     }
 
-    private static async Task<int> PrintAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<int> PrintAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct);
         try
