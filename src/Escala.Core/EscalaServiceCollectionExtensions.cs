@@ -6,6 +6,7 @@ using Escala.Governance;
 using Escala.Maintenance;
 using Escala.Storage;
 using Escala.Telemetry;
+using Escala.Scheduling;
 using Escala.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,6 +39,7 @@ public static class EscalaServiceCollectionExtensions
         services.AddSingleton<MaintenanceService>();
         services.AddHostedService(sp => sp.GetRequiredService<MaintenanceService>());
         services.AddHostedService(sp => sp.GetRequiredService<EscalaWorker>());
+        services.AddSchedules();
         return services;
     }
 }

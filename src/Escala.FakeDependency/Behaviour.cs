@@ -7,14 +7,23 @@ namespace Escala.FakeDependency;
 /// <param name="Rate429">Share of requests (0–1) answered 429 at once, with <c>Retry-After</c>.</param>
 /// <param name="RetryAfterSeconds">Value of the <c>Retry-After</c> header on a 429.</param>
 /// <param name="Cap">Most requests in flight at once; one more is answered 503 and counted as a violation. 0 means no cap.</param>
+/// <param name="Capacity">
+/// Requests served at once, like a server with that many workers (an Ollama's slots): the others wait their turn (FIFO), so
+/// latency grows with the load beyond it. 0 means every request is served at once.
+/// </param>
+/// <param name="Queue">With a <paramref name="Capacity"/>, most requests waiting for their turn; one more is answered 429 at once.</param>
 public sealed record Behaviour(
     TimeSpan Latency,
     TimeSpan Jitter,
     double FailRatio,
     double Rate429,
     int RetryAfterSeconds,
-    int Cap)
+    int Cap,
+    int Capacity = 0,
+    int Queue = Behaviour.DefaultQueue)
 {
+    public const int DefaultQueue = 1000;
+
     /// <summary>Answers 200 at once, never fails, no cap.</summary>
     public static Behaviour Default { get; } = new(TimeSpan.Zero, TimeSpan.Zero, 0, 0, 1, 0);
 }

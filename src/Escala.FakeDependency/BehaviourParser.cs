@@ -6,11 +6,11 @@ namespace Escala.FakeDependency;
 /// <summary>
 /// Applies settings to a <see cref="Behaviour"/>: from a query string (unknown keys ignored, they may be the
 /// caller's own) or from a <c>PUT /_config/{name}</c> JSON body (unknown keys rejected, they are typos).
-/// Keys: <c>latency</c>, <c>jitter</c>, <c>failRatio</c>, <c>rate429</c>, <c>retryAfter</c>, <c>cap</c>.
+/// Keys: <c>latency</c>, <c>jitter</c>, <c>failRatio</c>, <c>rate429</c>, <c>retryAfter</c>, <c>cap</c>, <c>capacity</c>, <c>queue</c>.
 /// </summary>
 public static class BehaviourParser
 {
-    private static readonly string[] Keys = ["latency", "jitter", "failRatio", "rate429", "retryAfter", "cap"];
+    private static readonly string[] Keys = ["latency", "jitter", "failRatio", "rate429", "retryAfter", "cap", "capacity", "queue"];
 
     public static bool TryApplyQuery(Behaviour current, IQueryCollection query, out Behaviour result, out string? error)
     {
@@ -70,6 +70,12 @@ public static class BehaviourParser
                     break;
                 case "cap" when TryCount(text, out var cap):
                     result = result with { Cap = cap };
+                    break;
+                case "capacity" when TryCount(text, out var capacity):
+                    result = result with { Capacity = capacity };
+                    break;
+                case "queue" when TryCount(text, out var queue):
+                    result = result with { Queue = queue };
                     break;
                 case "latency" or "jitter":
                     error = $"{key}: '{text}' is not a duration such as 500ms or 2s (at most 1h)";

@@ -12,4 +12,7 @@ public sealed class Dependency
     }
 
     public DependencyStats Stats { get; } = new();
+
+    /// <summary>The turns of <see cref="Behaviour.Capacity"/>.</summary>
+    public CapacityGate Gate { get; } = new();
 }

@@ -6,7 +6,7 @@ namespace Escala.FakeDependency;
 /// <summary>
 /// A fake slow, flaky, capped external dependency. <c>POST /{name}</c> answers according to the name's
 /// behaviour (set with <c>PUT /_config/{name}</c>) overridden by the query string
-/// (<c>?latency=200ms&amp;jitter=50ms&amp;failRatio=0.1&amp;rate429=0.2&amp;retryAfter=2&amp;cap=3</c>).
+/// (<c>?latency=200ms&amp;jitter=50ms&amp;failRatio=0.1&amp;rate429=0.2&amp;retryAfter=2&amp;cap=3&amp;capacity=4&amp;queue=8</c>).
 /// <c>GET /_stats</c>, <c>GET /_stats/{name}</c> and <c>POST /_reset</c> let tests check what the dependency saw.
 /// It is also a fake OpenAI-compatible chat model (<see cref="ChatCompletionsEndpoint"/>).
 /// </summary>
@@ -83,7 +83,7 @@ public static class FakeDependencyApp
         var status = StatusCodes.Status499ClientClosedRequest;
         try
         {
-            status = await AnswerAsync(name, context, behaviour, inFlight, stats, time);
+            status = await AnswerAsync(name, context, behaviour, inFlight, dependency, time);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -95,8 +95,9 @@ public static class FakeDependencyApp
         }
     }
 
-    private static async Task<int> AnswerAsync(string name, HttpContext context, Behaviour behaviour, long inFlight, DependencyStats stats, TimeProvider time)
+    private static async Task<int> AnswerAsync(string name, HttpContext context, Behaviour behaviour, long inFlight, Dependency dependency, TimeProvider time)
     {
+        var stats = dependency.Stats;
         var response = context.Response;
         if (behaviour.Cap > 0 && inFlight > behaviour.Cap)
         {
@@ -116,7 +117,30 @@ public static class FakeDependencyApp
 
         var bytes = await DrainAsync(context.Request.Body, context.RequestAborted);
         var latency = behaviour.Latency + behaviour.Jitter * Random.Shared.NextDouble();
-        if (latency > TimeSpan.Zero)
+        if (behaviour.Capacity > 0)
+        {
+            if (dependency.Gate.TryEnter(behaviour.Capacity, behaviour.Queue, context.RequestAborted) is not { } turn)
+            {
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = behaviour.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await response.WriteAsJsonAsync(new { error = "over capacity" }, context.RequestAborted);
+                return response.StatusCode;
+            }
+
+            await turn;
+            try
+            {
+                if (latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(latency, time, context.RequestAborted);
+                }
+            }
+            finally
+            {
+                dependency.Gate.Exit(dependency.Behaviour.Capacity is > 0 and var capacity ? capacity : behaviour.Capacity);
+            }
+        }
+        else if (latency > TimeSpan.Zero)
         {
             await Task.Delay(latency, time, context.RequestAborted);
         }
@@ -154,5 +178,7 @@ public static class FakeDependencyApp
         rate429 = behaviour.Rate429,
         retryAfter = behaviour.RetryAfterSeconds,
         cap = behaviour.Cap,
+        capacity = behaviour.Capacity,
+        queue = behaviour.Queue,
     };
 }

@@ -37,7 +37,10 @@ public sealed partial class PostgresJobStore
     /// Inserts rows (possibly from several calls) in one statement. The first row with a given
     /// (tenant, idempotency key) is offered to the database; later ones get its outcome with <c>Created = false</c>.
     /// </summary>
-    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, CancellationToken ct) => Guard(async () =>
+    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, CancellationToken ct) => InsertRowsAsync(rows, null, ct);
+
+    /// <summary>As above, on <paramref name="open"/> (in its transaction) when given, else on a connection of its own.</summary>
+    private Task<InsertResult[]> InsertRowsAsync(IReadOnlyList<InsertRow> rows, NpgsqlConnection? open, CancellationToken ct) => Guard(async () =>
     {
         var results = new InsertResult?[rows.Count];
         var firstByKey = new Dictionary<(string Tenant, string Key), int>();
@@ -79,6 +82,7 @@ public sealed partial class PostgresJobStore
         var tokens = new long?[n];
         var cacheKey = new string?[n];
         var cachedResult = new string?[n];
+        var concurrencyKey = new string?[n];
         var available = new HashSet<string>(StringComparer.Ordinal);
         for (var k = 0; k < n; k++)
         {
@@ -102,13 +106,15 @@ public sealed partial class PostgresJobStore
             tokens[k] = job.Tokens;
             cacheKey[k] = job.CacheKey;
             cachedResult[k] = job.CachedResult;
+            concurrencyKey[k] = job.ConcurrencyKey;
             if (initial == JobState.Available)
             {
                 available.Add(job.Queue);
             }
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var owned = open is null ? await _dataSource.OpenConnectionAsync(ct) : null;
+        var connection = open ?? owned!;
         await using var batch = new NpgsqlBatch(connection);
         // Only the new ids come back: the rest of each created job is what was sent. Rows that hit an
         // existing idempotency key come back with no id and are read afterwards.
@@ -119,16 +125,17 @@ public sealed partial class PostgresJobStore
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @created_at::timestamptz[], @run_at::timestamptz[], @state::smallint[],
                             @idem::text[], @resources::text[], @timeout::interval[], @backoff::interval[], @tokens::bigint[],
-                            @cache_key::text[], @cached::text[], @traceparent::text[])
+                            @cache_key::text[], @cached::text[], @traceparent::text[], @concurrency_key::text[])
                      AS t(ord, tenant, queue, kind, args, priority, max_attempts, created_at, run_at, state, idem, resources, timeout, backoff, tokens,
-                          cache_key, cached, traceparent)
+                          cache_key, cached, traceparent, concurrency_key)
             ),
             ins AS (
                 INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at,
-                                           idempotency_key, resources, timeout, backoff, tokens, cache_key, result, finished_at, traceparent)
+                                           idempotency_key, resources, timeout, backoff, tokens, cache_key, result, finished_at, traceparent,
+                                           concurrency_key)
                 SELECT id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idem,
                        CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END, timeout, backoff, tokens,
-                       cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END, traceparent
+                       cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END, traceparent, concurrency_key
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id
@@ -156,6 +163,7 @@ public sealed partial class PostgresJobStore
                 new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = tokens },
                 new NpgsqlParameter("cache_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cacheKey },
                 new NpgsqlParameter("cached", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = cachedResult },
+                new NpgsqlParameter("concurrency_key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = concurrencyKey },
             },
         };
         batch.BatchCommands.Add(insert);

@@ -112,6 +112,13 @@ public sealed partial class PostgresJobStore
             ("names", budgeted.Select(r => r.Name).ToArray()),
             ("since", budgeted.Select(r => now - TokenWindow.Of(r.Tokens!)).ToArray())));
 
+        AddGroupsProbe(state, request);
+        var keyed = admission.HasPerKey;
+        if (keyed)
+        {
+            AddKeyUsageCommands(state, admission, now);
+        }
+
         bool queuePaused;
         var running = new Dictionary<string, long>(StringComparer.Ordinal);
         var starts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -119,6 +126,8 @@ public sealed partial class PostgresJobStore
         var halfOpen = new HashSet<string>(StringComparer.Ordinal);
         var tenants = new Dictionary<string, long>(StringComparer.Ordinal);
         var tokens = new Dictionary<string, long>(StringComparer.Ordinal);
+        KeyUsage? keyUsage;
+        bool groupsWaiting;
         await using (var reader = await state.ExecuteReaderAsync(ct))
         {
             await reader.NextResultAsync(ct);
@@ -161,6 +170,11 @@ public sealed partial class PostgresJobStore
             {
                 tokens[reader.GetString(0)] = reader.GetInt64(1);
             }
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            groupsWaiting = reader.GetInt64(0) > 1;
+            keyUsage = keyed ? await ReadKeyUsageAsync(reader, admission, ct) : null;
         }
 
         if (queuePaused)
@@ -169,12 +183,14 @@ public sealed partial class PostgresJobStore
             return [];
         }
 
-        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now, halfOpen, tokens);
+        var planner = new AdmissionPlanner(admission, running, starts, paused, tenants, now, halfOpen, tokens, keyUsage);
         // A paused resource holds its jobs back even when this queue sets no limit for it.
         var blocked = planner.BlockedResources.Concat(paused.Keys).Distinct(StringComparer.Ordinal).ToArray();
         var blockedTenants = planner.BlockedTenants.ToArray();
-        var reservations = new List<(long Job, long Tokens, string[] Resources)>();
-        var admitted = await PickAdmittedAsync(connection, tx, request, planner, blocked, blockedTenants, reservations, ct);
+        var picks = new AdmissionPicks(planner, request.Max);
+        await TakeFairTurnsAsync(connection, tx, request, picks, blocked, blockedTenants, groupsWaiting, ct);
+        await PickAdmittedAsync(connection, tx, request, picks, blocked, blockedTenants, ct);
+        var admitted = picks.Admitted;
         if (admitted.Count == 0)
         {
             await tx.CommitAsync(ct);
@@ -194,7 +210,8 @@ public sealed partial class PostgresJobStore
                 ("starts", startRows), ("now", now)));
         }
 
-        var reserved = reservations.SelectMany(r => r.Resources.Where(planner.HasTokenBudget).Select(name => (Name: name, r.Job, r.Tokens))).ToArray();
+        AddKeyStartsCommand(mark, planner, now);
+        var reserved = picks.Reservations.SelectMany(r => r.Resources.Where(planner.HasTokenBudget).Select(name => (Name: name, r.Job, r.Tokens))).ToArray();
         if (reserved.Length > 0)
         {
             mark.BatchCommands.Add(Command(
@@ -213,28 +230,26 @@ public sealed partial class PostgresJobStore
         return InLeaseOrder(jobs);
     });
 
-    /// <summary>Reads candidates in lease order, window by window, and keeps those the planner admits (locked until commit).</summary>
-    private async Task<List<long>> PickAdmittedAsync(
+    /// <summary>Reads candidates in lease order, window by window, and offers them to the planner (locked until commit).</summary>
+    private async Task PickAdmittedAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction tx,
         LeaseRequest request,
-        AdmissionPlanner planner,
+        AdmissionPicks picks,
         string[] blocked,
         string[] blockedTenants,
-        List<(long Job, long Tokens, string[] Resources)> reservations,
         CancellationToken ct)
     {
         var window = Math.Max(request.Max * 4, 64);
-        var admitted = new List<long>(request.Max);
         (int Priority, DateTimeOffset RunAt, long Id)? after = null;
-        for (var round = 0; round < MaxCandidateWindows && admitted.Count < request.Max; round++)
+        for (var round = 0; round < MaxCandidateWindows && !picks.Full; round++)
         {
             await using var cmd = new NpgsqlCommand(
                 $"""
-                SELECT id, tenant, resources, priority, run_at, tokens FROM {Schema}.jobs
+                SELECT {CandidateColumns} FROM {Schema}.jobs
                 WHERE queue = @queue AND state = 1{TenantFilter(request)}
                   AND (cardinality(resources) = 0 OR NOT resources && @blocked)
-                  AND NOT (tenant = ANY(@tenants))
+                  AND NOT (tenant = ANY(@tenants)){BlockedKeysFilter(picks)}
                   AND (@first OR priority < @p OR (priority = @p AND (run_at, id) > (@r, @id))){KindsFilter(request)}
                 ORDER BY priority DESC, run_at, id
                 LIMIT @window
@@ -256,23 +271,14 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("id", after?.Id ?? 0L);
             cmd.Parameters.AddWithValue("window", window);
             AddKinds(cmd.Parameters, request);
+            AddBlockedKeys(cmd.Parameters, picks);
             var read = 0;
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 read++;
-                var id = reader.GetInt64(0);
-                after = (reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), id);
-                var resources = reader.GetFieldValue<string[]>(2);
-                var tokens = reader.IsDBNull(5) ? 0 : reader.GetInt64(5);
-                if (admitted.Count < request.Max && planner.TryAdmit(reader.GetString(1), resources, tokens))
-                {
-                    admitted.Add(id);
-                    if (tokens > 0)
-                    {
-                        reservations.Add((id, tokens, resources));
-                    }
-                }
+                after = (reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt64(0));
+                picks.Consider(ReadCandidate(reader));
             }
 
             if (read < window)
@@ -280,8 +286,6 @@ public sealed partial class PostgresJobStore
                 break;
             }
         }
-
-        return admitted;
     }
 
     /// <summary>The UPDATE that turns picked rows into running leases; <paramref name="ids"/> is an array expression of the picked ids.</summary>

@@ -277,15 +277,16 @@ public sealed partial class PostgresJobStore : IWorkflowStore
                 SELECT nextval('{Schema}.jobs_id_seq') AS id, t.*
                 FROM unnest(@ord::int[], @tenant::text[], @queue::text[], @kind::text[], @args::text[], @priority::int[],
                             @max_attempts::int[], @run_at::timestamptz[], @state::smallint[], @resources::text[],
-                            @timeout::interval[], @backoff::interval[], @tokens::bigint[], @traceparent::text[], @step::text[], @pending::int[])
+                            @timeout::interval[], @backoff::interval[], @tokens::bigint[], @traceparent::text[], @step::text[], @pending::int[],
+                            @concurrency_key::text[])
                      AS t(ord, tenant, queue, kind, args, priority, max_attempts, run_at, state, resources, timeout, backoff, tokens,
-                          traceparent, step, pending)
+                          traceparent, step, pending, concurrency_key)
             )
             INSERT INTO {Schema}.jobs (id, tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, resources,
-                                       timeout, backoff, tokens, traceparent, workflow_id, step, pending, spawned_by)
+                                       timeout, backoff, tokens, traceparent, workflow_id, step, pending, spawned_by, concurrency_key)
             SELECT id, tenant, queue, kind, args, priority, state, max_attempts, @now, run_at,
                    CASE WHEN resources = '' THEN ARRAY[]::text[] ELSE string_to_array(resources, chr(31)) END,
-                   timeout, backoff, tokens, traceparent, @workflow, step, pending, @spawned_by
+                   timeout, backoff, tokens, traceparent, @workflow, step, pending, @spawned_by, concurrency_key
             FROM input ORDER BY ord
             RETURNING {JobReader.Columns}
             """, connection, tx);
@@ -308,6 +309,10 @@ public sealed partial class PostgresJobStore : IWorkflowStore
         cmd.Parameters.Add(new NpgsqlParameter("traceparent", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Job.Traceparent).ToArray() });
         cmd.Parameters.AddWithValue("step", rows.Select(r => r.Step).ToArray());
         cmd.Parameters.AddWithValue("pending", rows.Select(r => r.Pending).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("concurrency_key", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = rows.Select(r => r.Job.ConcurrencyKey).ToArray(),
+        });
         cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
         cmd.Parameters.AddWithValue("workflow", workflow);
         cmd.Parameters.Add(new NpgsqlParameter("spawned_by", NpgsqlDbType.Bigint) { Value = (object?)spawnedBy ?? DBNull.Value });

@@ -18,7 +18,10 @@ internal static class AdmittedLease
     /// <summary>Most candidate windows scanned in one lease; the next lease resumes with fresh blocked sets.</summary>
     private const int MaxWindows = 8;
 
-    public static IReadOnlyList<Job> Run(WriteContext context, LeaseRequest request)
+    /// <summary>Most blocked keys named in the candidates' SQL; the planner still refuses the others' jobs.</summary>
+    private const int MaxBlockedKeysInSql = 200;
+
+    public static IReadOnlyList<Job> Run(WriteContext context, LeaseRequest request, FairTurns turns)
     {
         var admission = request.Admission;
         var nowMs = Instants.ToMs(request.Now);
@@ -31,34 +34,38 @@ internal static class AdmittedLease
             admission.TenantConcurrency is null ? new Dictionary<string, long>() : RunningByTenant(context, request.Queue),
             request.Now,
             halfOpen,
-            TokensInWindow(context, admission, nowMs));
+            TokensInWindow(context, admission, nowMs),
+            admission.HasPerKey ? KeyUsageOf(context, admission, nowMs) : null);
 
-        List<Job> leased = [];
+        var picks = new AdmissionPicks(planner, request.Max);
+        var groups = FairGroups(context, request, planner);
+        if (groups.Count > 1)
+        {
+            // Several tenants or keys wait: their first jobs take turns before the rest go in lease order.
+            var heads = GroupHeads(context, request, planner, groups);
+            picks.RememberOffered();
+            foreach (var candidate in FairShare.Order(heads, c => c.Group, RunningByGroup(context), admission.TenantWeights, turns.ServedLast(request.Queue)))
+            {
+                picks.Consider(candidate);
+            }
+
+            turns.Served(request.Queue, picks.LastGroup);
+        }
+
         var window = Math.Max(request.Max * 4, 64);
         using var candidates = CandidateQuery(context, request, planner, window);
-        var admitted = new List<long>(request.Max);
-        var reservations = new List<(long Job, long Tokens, IReadOnlyList<string> Resources)>();
         (long Priority, long RunAt, long Id)? after = null;
-        for (var pass = 0; pass < MaxWindows && admitted.Count < request.Max; pass++)
+        for (var pass = 0; pass < MaxWindows && !picks.Full; pass++)
         {
             candidates.Set("$after_priority", after?.Priority).Set("$after_run_at", after?.RunAt).Set("$after_id", after?.Id);
             var seen = 0;
             using (var reader = candidates.ExecuteReader())
             {
-                while (reader.Read() && admitted.Count < request.Max)
+                while (reader.Read() && !picks.Full)
                 {
                     seen++;
                     after = (reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(0));
-                    var resources = ResourceText.Parse(reader.IsDBNull(2) ? null : reader.GetString(2));
-                    var tokens = reader.IsDBNull(5) ? 0 : reader.GetInt64(5);
-                    if (planner.TryAdmit(reader.GetString(1), resources, tokens))
-                    {
-                        admitted.Add(reader.GetInt64(0));
-                        if (tokens > 0)
-                        {
-                            reservations.Add((reader.GetInt64(0), tokens, resources));
-                        }
-                    }
+                    picks.Consider(ReadCandidate(reader));
                 }
             }
 
@@ -68,23 +75,37 @@ internal static class AdmittedLease
             }
         }
 
-        if (admitted.Count > 0)
+        List<Job> leased = [];
+        if (picks.Admitted.Count > 0)
         {
             leased = JobRows.ReadAll(context.Prepared(JobSql.LeaseIds)
-                .Set("$ids", "[" + string.Join(',', admitted) + "]").Set("$now", nowMs)
+                .Set("$ids", "[" + string.Join(',', picks.Admitted) + "]").Set("$now", nowMs)
                 .Set("$holder", request.Holder).Set("$expires", Instants.ToMs(request.Now + request.LeaseFor)));
             leased.Sort(LeaseOrder.Instance);
         }
 
         RecordStarts(context, planner.AdmittedRateStarts, nowMs);
-        ReserveTokens(context, planner, reservations, nowMs);
+        RecordKeyStarts(context, planner.AdmittedKeyStarts, nowMs);
+        ReserveTokens(context, planner, picks.Reservations, nowMs);
         return leased;
     }
 
     private static Microsoft.Data.Sqlite.SqliteCommand CandidateQuery(WriteContext context, LeaseRequest request, AdmissionPlanner planner, int window)
     {
-        var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at, tokens FROM jobs WHERE queue = $queue AND state = 1");
+        var sql = new StringBuilder("SELECT id, tenant, resources, priority, run_at, tokens, concurrency_key FROM jobs WHERE queue = $queue AND state = 1");
         var command = context.Adhoc("");
+        AppendFilters(sql, command, request, planner);
+        sql.Append(" AND ($after_id IS NULL OR priority < $after_priority OR (priority = $after_priority AND ")
+            .Append("(run_at > $after_run_at OR (run_at = $after_run_at AND id > $after_id))))")
+            .Append(" ORDER BY priority DESC, run_at, id LIMIT $window");
+        command.CommandText = sql.ToString();
+        command.Set("$queue", request.Queue).Set("$window", window);
+        return command;
+    }
+
+    /// <summary>The candidates' filters: the kinds and tenant asked for, and what the planner found blocked.</summary>
+    private static void AppendFilters(StringBuilder sql, Microsoft.Data.Sqlite.SqliteCommand command, LeaseRequest request, AdmissionPlanner planner)
+    {
         if (request.Kinds is { } kinds)
         {
             sql.Append(" AND kind IN (SELECT value FROM json_each($kinds))");
@@ -117,12 +138,140 @@ internal static class AdmittedLease
             sql.Append(')');
         }
 
-        sql.Append(" AND ($after_id IS NULL OR priority < $after_priority OR (priority = $after_priority AND ")
-            .Append("(run_at > $after_run_at OR (run_at = $after_run_at AND id > $after_id))))")
-            .Append(" ORDER BY priority DESC, run_at, id LIMIT $window");
-        command.CommandText = sql.ToString();
-        command.Set("$queue", request.Queue).Set("$window", window);
-        return command;
+        // A key at its limit on a resource: its jobs needing that resource are not candidates, so they never hide others.
+        n = 0;
+        foreach (var slot in planner.BlockedKeys.Take(MaxBlockedKeysInSql))
+        {
+            sql.Append(" AND NOT (tenant = $kt").Append(n).Append(" AND concurrency_key IS $kk").Append(n)
+                .Append(" AND ifnull(instr(resources, $kr").Append(n).Append("), 0) > 0)");
+            command.Set("$kt" + n, slot.Tenant).Set("$kk" + n, slot.Key).Set("$kr" + n++, ResourceText.Needle(slot.Resource));
+        }
+    }
+
+    /// <summary>
+    /// The fair-share groups (tenant, key) with available governed jobs in the queue, up to <see cref="FairShare.MaxGroups"/>:
+    /// one index seek per group (<c>jobs_available_groups</c>), whatever the size of each group's backlog.
+    /// </summary>
+    private static List<FairGroup> FairGroups(WriteContext context, LeaseRequest request, AdmissionPlanner planner)
+    {
+        var groups = new List<FairGroup>();
+        var next = request.Tenant is { } only
+            ? Group(context.Prepared(KeySql.FirstKey).Set("$queue", request.Queue).Set("$tenant", only))
+            : Group(context.Prepared(KeySql.FirstGroup).Set("$queue", request.Queue));
+        // Bounded like PostgreSQL's: at most MaxGroups groups looked at, blocked tenants' included.
+        for (var looked = 0; next is { } group && looked < FairShare.MaxGroups; looked++)
+        {
+            var blocked = planner.BlockedTenants.Contains(group.Tenant);
+            // A key at a per-key limit takes no turn: reading its heads would walk its whole backlog past the filter.
+            if (!blocked && !planner.BlockedKeys.Any(slot => slot.Tenant == group.Tenant && slot.Key == group.Key))
+            {
+                groups.Add(new FairGroup(group.Tenant, group.Key.Length == 0 ? null : group.Key));
+            }
+
+            next = blocked ? null : Group(context.Prepared(KeySql.NextKey).Set("$queue", request.Queue).Set("$tenant", group.Tenant).Set("$key", group.Key));
+            if (next is null && request.Tenant is null)
+            {
+                next = Group(context.Prepared(KeySql.NextTenant).Set("$queue", request.Queue).Set("$tenant", group.Tenant));
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>Runs one of the <see cref="KeySql"/> group seeks: the group found (tenant, key or ''), or null.</summary>
+    public static (string Tenant, string Key)? Group(Microsoft.Data.Sqlite.SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>The first candidates of each group in lease order (as many as the lease may take), filtered like the rest.</summary>
+    private static List<AdmissionCandidate> GroupHeads(WriteContext context, LeaseRequest request, AdmissionPlanner planner, List<FairGroup> groups)
+    {
+        var sql = new StringBuilder(KeySql.GroupHeads);
+        using var command = context.Adhoc("");
+        AppendFilters(sql, command, request, planner);
+        command.CommandText = sql.Append(" ORDER BY priority DESC, run_at, id LIMIT $per").ToString();
+        command.Set("$queue", request.Queue).Set("$per", Math.Min(request.Max, 32));
+        var heads = new List<AdmissionCandidate>();
+        foreach (var group in groups)
+        {
+            using var reader = command.Set("$group_tenant", group.Tenant).Set("$group_key", group.Key ?? "").ExecuteReader();
+            while (reader.Read())
+            {
+                heads.Add(ReadCandidate(reader));
+            }
+        }
+
+        return heads;
+    }
+
+    private static Dictionary<FairGroup, long> RunningByGroup(WriteContext context)
+    {
+        var running = new Dictionary<FairGroup, long>();
+        using var reader = context.Prepared(KeySql.RunningByGroup).ExecuteReader();
+        while (reader.Read())
+        {
+            running[new FairGroup(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return running;
+    }
+
+    /// <summary>Running jobs and starts in each per-key rate window, per key, on resources with per-key limits.</summary>
+    private static KeyUsage KeyUsageOf(WriteContext context, Admission admission, long nowMs)
+    {
+        var usage = new KeyUsage();
+        using (var reader = context.Prepared(KeySql.RunningKeys).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                foreach (var resource in ResourceText.Parse(reader.GetString(2)))
+                {
+                    if (admission.Resources.TryGetValue(resource, out var limit) && limit.PerKey is not null)
+                    {
+                        var slot = new KeySlot(resource, reader.GetString(0), reader.GetString(1));
+                        usage.Running[slot] = usage.Running.GetValueOrDefault(slot) + 1;
+                    }
+                }
+            }
+        }
+
+        foreach (var (name, limit) in admission.Resources)
+        {
+            if (limit.PerKey?.Rate is not { } rate)
+            {
+                continue;
+            }
+
+            var since = nowMs - (long)rate.Per.TotalMilliseconds;
+            context.Prepared(KeySql.TrimStarts).Set("$resource", name).Set("$since", since).ExecuteNonQuery();
+            using var reader = context.Prepared(KeySql.CountStarts).Set("$resource", name).Set("$since", since).ExecuteReader();
+            while (reader.Read())
+            {
+                usage.StartsInWindow[new KeySlot(name, reader.GetString(0), reader.GetString(1))] = (int)reader.GetInt64(2);
+            }
+        }
+
+        return usage;
+    }
+
+    private static void RecordKeyStarts(WriteContext context, IReadOnlyDictionary<KeySlot, int> starts, long nowMs)
+    {
+        if (starts.Count == 0)
+        {
+            return;
+        }
+
+        var insert = context.Prepared(KeySql.RecordStart).Set("$now", nowMs);
+        foreach (var (slot, count) in starts)
+        {
+            insert.Set("$resource", slot.Resource).Set("$tenant", slot.Tenant).Set("$key", slot.Key);
+            for (var i = 0; i < count; i++)
+            {
+                insert.ExecuteNonQuery();
+            }
+        }
     }
 
     private static Dictionary<string, long> RunningByResource(WriteContext context, Admission admission)
@@ -240,4 +389,11 @@ internal static class AdmittedLease
             }
         }
     }
+
+    /// <summary>Reads a candidate from the lease's SELECTs (id, tenant, resources, priority, run_at, tokens, concurrency_key).</summary>
+    private static AdmissionCandidate ReadCandidate(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        new FairGroup(reader.GetString(1), reader.IsDBNull(6) ? null : reader.GetString(6)),
+        ResourceText.Parse(reader.IsDBNull(2) ? null : reader.GetString(2)),
+        reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
 }

@@ -8,6 +8,9 @@ namespace Escala.Sqlite;
 // Leases: lease, heartbeat, progress, completion.
 public sealed partial class SqliteJobStore
 {
+    /// <summary>The fair share's round robin: the group each queue's last lease admitted last.</summary>
+    private readonly Governance.FairTurns _fairTurns = new();
+
     /// <inheritdoc/>
     public Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken ct)
     {
@@ -17,7 +20,7 @@ public sealed partial class SqliteJobStore
             return Task.FromResult<IReadOnlyList<Job>>([]);
         }
 
-        return _writer.WriteAsync(context => Lease(context, request), ct);
+        return _writer.WriteAsync(context => Lease(context, request, _fairTurns), ct);
     }
 
     /// <inheritdoc/>
@@ -88,7 +91,7 @@ public sealed partial class SqliteJobStore
         return applied;
     }
 
-    private static IReadOnlyList<Job> Lease(WriteContext context, LeaseRequest request)
+    private static IReadOnlyList<Job> Lease(WriteContext context, LeaseRequest request, Governance.FairTurns turns)
     {
         if ((long)context.Prepared(JobSql.QueuePaused).Set("$queue", request.Queue).ExecuteScalar()! != 0)
         {
@@ -97,7 +100,7 @@ public sealed partial class SqliteJobStore
 
         if (!request.Admission.IsNone && (request.Admission.TenantConcurrency is not null || HasGovernedJobs(context, request.Queue)))
         {
-            return AdmittedLease.Run(context, request);
+            return AdmittedLease.Run(context, request, turns);
         }
 
         var nowMs = Instants.ToMs(request.Now);

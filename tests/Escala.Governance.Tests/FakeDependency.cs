@@ -47,7 +47,10 @@ public sealed class FakeDependency : IAsyncDisposable
             json.GetProperty("inFlight").GetInt64(),
             json.GetProperty("maxConcurrency").GetInt64(),
             json.GetProperty("violations").GetInt64(),
-            json.GetProperty("startTimesUnixMs").EnumerateArray().Select(e => e.GetInt64()).Order().ToArray());
+            json.GetProperty("startTimesUnixMs").EnumerateArray().Select(e => e.GetInt64()).Order().ToArray())
+        {
+            ByStatus = json.GetProperty("byStatus").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()),
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -58,5 +61,14 @@ public sealed class FakeDependency : IAsyncDisposable
     }
 
     /// <summary>What <c>GET /_stats/{name}</c> said.</summary>
-    public sealed record Stats(long Total, long InFlight, long MaxConcurrency, long Violations, long[] StartTimesUnixMs);
+    public sealed record Stats(long Total, long InFlight, long MaxConcurrency, long Violations, long[] StartTimesUnixMs)
+    {
+        /// <summary>Answered requests by HTTP status (<c>"200"</c>, <c>"429"</c>…).</summary>
+        public IReadOnlyDictionary<string, long> ByStatus { get; init; } = new Dictionary<string, long>();
+
+        public long Ok => ByStatus.GetValueOrDefault("200");
+
+        /// <summary>Answered with anything but 200.</summary>
+        public long Errors => ByStatus.Where(s => s.Key != "200").Sum(s => s.Value);
+    }
 }

@@ -51,15 +51,19 @@ class Client:
                max_attempts: Optional[int] = None, run_at: Union[datetime, str, None] = None,
                delay: Optional[Duration] = None, timeout: Optional[Duration] = None,
                backoff: Optional[Duration] = None, idempotency_key: Optional[str] = None,
-               resources: Optional[Sequence[str]] = None, wait: Optional[Duration] = None, **fields: Any) -> Job:
+               resources: Optional[Sequence[str]] = None, concurrency_key: Optional[str] = None,
+               wait: Optional[Duration] = None, **fields: Any) -> Job:
         """Submits one job and returns it (``job.created`` is False when ``idempotency_key`` matched an existing job).
+
+        ``concurrency_key="user:42"`` counts the job against its resources' per-key limits (``perKey`` in the server's
+        configuration) and gives each key its fair turn, so one user's batch does not hold back the others.
 
         ``wait="10s"`` holds the call until the job finishes or the wait is up, and returns the job either way.
         Further keyword arguments are sent as fields of the request (snake_case becomes camelCase).
         """
         body = job_body(kind, args, queue=queue, priority=priority, max_attempts=max_attempts, run_at=run_at,
                         delay=delay, timeout=timeout, backoff=backoff, idempotency_key=idempotency_key,
-                        resources=resources, **fields)
+                        resources=resources, concurrency_key=concurrency_key, **fields)
         status, data = self._http.request("POST", self._http.path("/v1/jobs", {"wait": to_wire(wait)}), body,
                                           timeout=self._timeout_with(wait))
         return to_job(data, created={201: True, 200: False}.get(status))
@@ -270,7 +274,7 @@ def parse_sse(lines: Iterable[str]) -> Iterator[Event]:
 
 def _snake_to_kwargs(item: Mapping[str, Any]) -> Dict[str, Any]:
     known = {"kind", "args", "queue", "priority", "max_attempts", "run_at", "delay", "timeout", "backoff",
-             "idempotency_key", "resources"}
+             "idempotency_key", "resources", "concurrency_key"}
     out: Dict[str, Any] = {}
     for key, value in item.items():
         snake = next((k for k in known if camel(k) == key), key)

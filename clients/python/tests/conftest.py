@@ -60,6 +60,7 @@ def server():
     config = {
         "queues": {name: {"concurrency": 20, "external": True, "maxAttempts": 3, "backoff": "200ms",
                           "hardTimeoutGrace": "2s"} for name in QUEUES},
+        "resources": {"per_user": {"concurrency": 10, "perKey": {"concurrency": 1}}},
         "execution": {"leaseDuration": LEASE_DURATION},
         "maintenance": {"rescueInterval": "500ms", "promoteInterval": "200ms"},
     }

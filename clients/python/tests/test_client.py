@@ -161,3 +161,21 @@ class socket_closed_port:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_submit_with_a_concurrency_key_holds_the_keys_per_key_limit(client, queue):
+    # per_user has perKey concurrency 1 (conftest): user:1's second job waits, user:2's job is leased beside it.
+    first = client.submit("doc.index", {"n": 1}, queue=queue, resources=["per_user"], concurrency_key="user:1")
+    second = client.submit("doc.index", {"n": 2}, queue=queue, resources=["per_user"], concurrency_key="user:1")
+    other = client.submit_many([{"kind": "doc.index", "queue": queue, "resources": ["per_user"], "concurrency_key": "user:2"}])[0]
+    _, leased = client._http.request("POST", "/v1/workers/lease", {"queues": [queue], "max": 10, "worker": "pytest"})
+    assert sorted(job["id"] for job in leased["jobs"]) == sorted([first.id, other.id])
+    assert client.get(second.id).state == "available"
+    assert "per-key concurrency limit 1 reached for key user:1" in client.get(second.id)["waitingReason"]
+
+
+def test_submit_with_a_malformed_concurrency_key_is_refused_naming_it(client, queue):
+    with pytest.raises(BadRequest) as refused:
+        client.submit("doc.index", queue=queue, concurrency_key="user 42")
+    assert "concurrencyKey" in refused.value.errors
+    assert client.queue(queue).counts.available == 0

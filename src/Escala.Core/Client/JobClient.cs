@@ -41,7 +41,7 @@ public sealed class JobClient(IJobStore store, EscalaOptions settings, JobWatche
                 fieldPrefix);
         }
 
-        var results = await store.InsertAsync(jobs, now, ct);
+        var results = await UniqueConflicts.InsertAnyAsync(store, jobs, now, fieldPrefix, ct);
         IdempotencyConflicts.ThrowIfAny(jobs, results, fieldPrefix);
         foreach (var result in results)
         {

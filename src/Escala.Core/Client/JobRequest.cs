@@ -28,6 +28,12 @@ public sealed record JobRequest
 
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// What per-key limits and the fair share count this job by within its tenant (<c>user:42</c>); see
+    /// <see cref="Jobs.ConcurrencyKeys"/>. Unset by default: only the resources' global limits hold.
+    /// </summary>
+    public string? ConcurrencyKey { get; init; }
+
     /// <summary>Resources this job needs besides its kind's defaults.</summary>
     public IReadOnlyList<string>? Resources { get; init; }
 
@@ -42,4 +48,10 @@ public sealed record JobRequest
 
     /// <summary>Complete at once with the result of an identical job (same kind and arguments) completed within <c>cache.ttl</c>.</summary>
     public CacheRequest? Cache { get; init; }
+
+    /// <summary>At most one job of the tenant with <c>unique.key</c> waiting, running, or finished within <c>unique.for</c>.</summary>
+    public UniqueRequest? Unique { get; init; }
+
+    /// <summary>POST the outcome, signed, to <c>callback.url</c> once the job is completed, dead or cancelled.</summary>
+    public CallbackRequest? Callback { get; init; }
 }

@@ -121,9 +121,17 @@ public sealed class JobRequestValidator(EscalaOptions settings)
 
         var cacheTtl = CacheTtl(request, Fail);
 
+        var unique = Unique(request.Unique, Fail);
+        var callback = CallbackUrl(request.Callback, Fail);
+
         if (request.IdempotencyKey is { Length: 0 or > 200 })
         {
             Fail("idempotencyKey", "An idempotency key has 1 to 200 characters.");
+        }
+
+        if (request.ConcurrencyKey is not null && !ConcurrencyKeys.IsValid(request.ConcurrencyKey))
+        {
+            Fail("concurrencyKey", ConcurrencyKeys.Rule);
         }
 
         var resources = new List<string>();
@@ -162,12 +170,17 @@ public sealed class JobRequestValidator(EscalaOptions settings)
             MaxAttempts = request.MaxAttempts ?? queue.MaxAttempts,
             RunAt = runAt,
             IdempotencyKey = request.IdempotencyKey,
+            ConcurrencyKey = request.ConcurrencyKey,
             Resources = resources,
             Timeout = timeout,
             Backoff = backoff,
             Traceparent = EscalaTracing.CurrentTraceparent(),
             Tokens = request.Tokens ?? (argsValid ? Governance.Tokens.TokenEstimates.For(request.Kind, args, settings.Models) : null),
             CacheTtl = cacheTtl,
+            UniqueKey = unique.Key,
+            UniqueFor = unique.For,
+            UniqueReturnsExisting = unique.ReturnsExisting,
+            CallbackUrl = callback,
             CacheKey = cacheTtl is null || !argsValid ? null : Caching.ResultCacheKey.For(request.Kind, args),
         };
     }
@@ -196,6 +209,60 @@ public sealed class JobRequestValidator(EscalaOptions settings)
 
         return ttl > TimeSpan.Zero && settings.Cache.Enabled ? ttl : null;
     }
+
+    /// <summary>The job's unique key, window and conflict choice; no key when it does not ask for <c>unique</c>.</summary>
+    private static (string? Key, TimeSpan For, bool ReturnsExisting) Unique(UniqueRequest? unique, Action<string, string, JobRequestFault> fail)
+    {
+        if (unique is null)
+        {
+            return (null, TimeSpan.Zero, false);
+        }
+
+        if (unique.Key is not { Length: > 0 and <= 200 })
+        {
+            fail("unique.key", "A unique key has 1 to 200 characters.", JobRequestFault.Invalid);
+        }
+
+        var window = TimeSpan.Zero;
+        if (unique.For is not null && (!Durations.TryParse(unique.For, out window) || window > UniqueMaxFor))
+        {
+            fail("unique.for", $"Not a duration of at most {Durations.Format(UniqueMaxFor)}, such as 10m.", JobRequestFault.Invalid);
+        }
+
+        if (unique.OnConflict is not (null or "reject" or "return"))
+        {
+            fail("unique.onConflict", "Either reject (409 naming the job that holds the key) or return (that job, 200).", JobRequestFault.Invalid);
+        }
+
+        return (unique.Key, window, unique.OnConflict == "return");
+    }
+
+    /// <summary>The job's callback URL: absolute http or https, at most 2,000 characters; callbacks need <c>callbacks:secret</c>.</summary>
+    private string? CallbackUrl(CallbackRequest? callback, Action<string, string, JobRequestFault> fail)
+    {
+        if (callback is null)
+        {
+            return null;
+        }
+
+        if (callback.Url is not { Length: > 0 and <= 2000 } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+        {
+            fail("callback.url", "An absolute http or https URL without credentials, at most 2000 characters.", JobRequestFault.Invalid);
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(settings.Callbacks.Secret))
+        {
+            fail("callback.url", "Callbacks are off on this server: it has no callbacks:secret to sign them with.", JobRequestFault.Invalid);
+            return null;
+        }
+
+        return url;
+    }
+
+    /// <summary>The longest <c>unique.for</c>: 30 days.</summary>
+    public static readonly TimeSpan UniqueMaxFor = TimeSpan.FromDays(30);
 
     private static TimeSpan? ParseOptional(string? text, string field, Action<string, string, JobRequestFault> fail)
     {

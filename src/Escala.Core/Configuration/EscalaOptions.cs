@@ -90,6 +90,12 @@ public sealed class EscalaOptions : IValidatableOptions
     /// <summary>The result cache: jobs whose kind and arguments match a recent result complete at once.</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>Recurring schedules by name (<see cref="ScheduleOptions"/>), kept in the store by the leader.</summary>
+    public Dictionary<string, ScheduleOptions> Schedules { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Completion callbacks: the signing secret, attempts and backoff.</summary>
+    public CallbackOptions Callbacks { get; set; } = new();
+
     /// <summary>PII detection and redaction: the <c>hash</c> operator's key.</summary>
     public PiiOptions Pii { get; set; } = new();
 
@@ -123,6 +129,11 @@ public sealed class EscalaOptions : IValidatableOptions
             {
                 yield return $"models:{name}:fallback: '{fallback}' is not another model under models.";
             }
+        }
+
+        foreach (var problem in Schedules.SelectMany(s => s.Value.Check($"schedules:{s.Key}", s.Key, this, TimeProvider.System.GetUtcNow())))
+        {
+            yield return problem;
         }
 
         foreach (var (kind, names) in KindResources)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Escala.Configuration;
 
 /// <summary>One queue (<c>queues:NAME</c>): a worker pool with its own limits and retry policy.</summary>
-public sealed class QueueOptions
+public sealed class QueueOptions : IValidatableOptions
 {
     private int? _fetchBatch;
 
@@ -58,4 +58,24 @@ public sealed class QueueOptions
     /// <summary>When true, no in-process workers run this queue: only external workers lease it over HTTP.</summary>
     /// <value>Defaults to false.</value>
     public bool External { get; set; }
+
+    /// <summary>
+    /// Weights of tenants in this queue's fair share of governed resources (1–100): when jobs of several tenants and
+    /// concurrency keys wait for a resource, admission takes turns between them, and a tenant of weight 3 gets three
+    /// turns to another's one (<c>{"acme": 3}</c>).
+    /// </summary>
+    /// <value>Empty by default: every tenant weighs 1.</value>
+    public Dictionary<string, int> TenantWeights { get; set; } = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate(string path)
+    {
+        foreach (var (tenant, weight) in TenantWeights)
+        {
+            if (weight is < 1 or > 100)
+            {
+                yield return $"{path}:tenantWeights:{tenant}: must be between 1 and 100.";
+            }
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Escala.Governance;
 
 namespace Escala.Configuration;
@@ -9,10 +8,12 @@ public sealed class ResourceOptions
     /// <summary>The resource's name: its key under <c>resources</c>.</summary>
     public string Name { get; internal set; } = "";
 
-    /// <summary>Most jobs needing it running at once across the cluster (1–100,000).</summary>
+    /// <summary>
+    /// Most jobs needing it running at once across the cluster: a number (1–100,000), or
+    /// <c>{"adaptive": {"min": 2, "max": 50}}</c> for a limit that follows the dependency's latency, timeouts and 429s.
+    /// </summary>
     /// <value>Unset by default: no limit.</value>
-    [Range(1, 100_000)]
-    public int? Concurrency { get; set; }
+    public ConcurrencyOptions? Concurrency { get; set; }
 
     /// <summary>Most starts per window, written <c>60/min</c>, <c>10/s</c> or <c>1000/1h</c>.</summary>
     /// <value>Unset by default: no limit.</value>
@@ -28,4 +29,8 @@ public sealed class ResourceOptions
     /// <summary>A circuit breaker over the resource's transient failures.</summary>
     /// <value>Unset by default: no breaker.</value>
     public BreakerOptions? Breaker { get; set; }
+
+    /// <summary>Limits per concurrency key (a job's <c>concurrencyKey</c>, e.g. <c>user:42</c>), next to the global ones.</summary>
+    /// <value>Unset by default: keys share only the global limits.</value>
+    public PerKeyOptions? PerKey { get; set; }
 }

@@ -16,6 +16,12 @@ public sealed record Admission
     /// <summary>Most running jobs of one tenant in the queue, cluster-wide; null for no cap.</summary>
     public int? TenantConcurrency { get; init; }
 
+    /// <summary>Tenants' weights in the fair share (turns per round); a tenant not listed weighs 1.</summary>
+    public IReadOnlyDictionary<string, int> TenantWeights { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>True when some resource limits each concurrency key: only then do stores read per-key usage.</summary>
+    public bool HasPerKey => Resources.Values.Any(r => r.PerKey is not null);
+
     public bool IsNone => Resources.Count == 0 && TenantConcurrency is null;
 }
 
@@ -35,6 +41,9 @@ public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rat
     /// <summary>Most tokens reserved in a sliding window, cluster-wide (<c>40000/min</c>); null for no budget.</summary>
     public RateLimit? Tokens { get; init; }
 
+    /// <summary>Limits each concurrency key holds on this resource; null when keys share only the global limits.</summary>
+    public KeyLimit? PerKey { get; init; }
+
     /// <summary>The concurrency in force: the breaker's probe count when half-open, nothing when open.</summary>
     public int? EffectiveConcurrency => Gate.State switch
     {
@@ -43,6 +52,11 @@ public sealed record ResourceLimit(string Name, int? Concurrency, RateLimit? Rat
         _ => Concurrency,
     };
 }
+
+/// <summary>The limits one concurrency key (within its tenant) holds on a resource, cluster-wide.</summary>
+/// <param name="Concurrency">Most of the key's jobs needing the resource running at once; null for no limit.</param>
+/// <param name="Rate">Most starts of the key's jobs in a sliding window; null for no limit.</param>
+public sealed record KeyLimit(int? Concurrency, RateLimit? Rate);
 
 /// <summary>At most <paramref name="Permits"/> starts in any window of length <paramref name="Per"/>.</summary>
 public sealed record RateLimit(int Permits, TimeSpan Per)

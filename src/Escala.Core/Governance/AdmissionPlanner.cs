@@ -15,6 +15,10 @@ public sealed class AdmissionPlanner
     private readonly Dictionary<string, int> _admittedStarts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _blockedResources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _blockedTenants = new(StringComparer.Ordinal);
+    private readonly KeyUsage? _keyUsage;
+    private readonly Dictionary<KeySlot, long> _keyRoom = [];
+    private readonly Dictionary<KeySlot, int> _admittedKeyStarts = [];
+    private readonly List<KeySlot> _blockedKeys = [];
 
     /// <param name="admission">The limits in force.</param>
     /// <param name="runningByResource">Running jobs per resource, cluster-wide.</param>
@@ -29,6 +33,10 @@ public sealed class AdmissionPlanner
     /// <param name="tokensInWindow">
     /// Tokens reserved (or settled) per resource with a token budget within <see cref="Tokens.TokenWindow.Of"/> its window, cluster-wide.
     /// </param>
+    /// <param name="keyUsage">
+    /// Running jobs and starts per concurrency key on resources with a per-key limit, cluster-wide; read only when
+    /// <see cref="Admission.HasPerKey"/> (null otherwise: keys are then not limited).
+    /// </param>
     public AdmissionPlanner(
         Admission admission,
         IReadOnlyDictionary<string, long> runningByResource,
@@ -37,9 +45,22 @@ public sealed class AdmissionPlanner
         IReadOnlyDictionary<string, long> runningByTenant,
         DateTimeOffset now,
         IReadOnlySet<string>? halfOpen = null,
-        IReadOnlyDictionary<string, long>? tokensInWindow = null)
+        IReadOnlyDictionary<string, long>? tokensInWindow = null,
+        KeyUsage? keyUsage = null)
     {
         _admission = admission;
+        _keyUsage = keyUsage;
+        if (keyUsage is not null)
+        {
+            foreach (var slot in keyUsage.Running.Keys.Concat(keyUsage.StartsInWindow.Keys).Distinct())
+            {
+                if (KeyRoom(slot) == 0)
+                {
+                    _blockedKeys.Add(slot);
+                }
+            }
+        }
+
         foreach (var (name, limit) in admission.Resources)
         {
             var room = long.MaxValue;
@@ -96,6 +117,12 @@ public sealed class AdmissionPlanner
     /// <summary>Tenants at their cap in this queue.</summary>
     public IReadOnlySet<string> BlockedTenants => _blockedTenants;
 
+    /// <summary>Keys at a per-key limit of a resource: their jobs needing it cannot start in this lease.</summary>
+    public IReadOnlyList<KeySlot> BlockedKeys => _blockedKeys;
+
+    /// <summary>Starts admitted so far per key on resources with a per-key rate: drivers record them in their key rate log.</summary>
+    public IReadOnlyDictionary<KeySlot, int> AdmittedKeyStarts => _admittedKeyStarts;
+
     /// <summary>True when <paramref name="resource"/> has a token budget: drivers record an admitted job's reservation on it.</summary>
     public bool HasTokenBudget(string resource) => _tokenRoom.ContainsKey(resource);
 
@@ -109,7 +136,8 @@ public sealed class AdmissionPlanner
     /// Its token estimate, reserved on every resource with a budget. A job larger than a whole budget is admitted only
     /// when nothing else is reserved in the window, so it runs (alone) instead of waiting for ever.
     /// </param>
-    public bool TryAdmit(string tenant, IReadOnlyList<string> resources, long tokens = 0)
+    /// <param name="key">Its concurrency key: counted against each of its resources' per-key limits; null for none.</param>
+    public bool TryAdmit(string tenant, IReadOnlyList<string> resources, long tokens = 0, string? key = null)
     {
         if (_admission.TenantConcurrency is { } cap && _tenantRunning.GetValueOrDefault(tenant) >= cap)
         {
@@ -125,6 +153,11 @@ public sealed class AdmissionPlanner
 
             if (tokens > 0 && _tokenRoom.TryGetValue(resource, out var tokenRoom)
                 && tokens > tokenRoom && tokenRoom < _admission.Resources[resource].Tokens!.Permits)
+            {
+                return false;
+            }
+
+            if (key is not null && _keyUsage is not null && IsKeyLimited(resource) && KeyRoom(new KeySlot(resource, tenant, key)) <= 0)
             {
                 return false;
             }
@@ -151,6 +184,16 @@ public sealed class AdmissionPlanner
             {
                 _admittedStarts[resource] = _admittedStarts.GetValueOrDefault(resource) + 1;
             }
+
+            if (key is not null && _keyUsage is not null && IsKeyLimited(resource))
+            {
+                var slot = new KeySlot(resource, tenant, key);
+                _keyRoom[slot] = KeyRoom(slot) - 1;
+                if (_admission.Resources[resource].PerKey!.Rate is not null)
+                {
+                    _admittedKeyStarts[slot] = _admittedKeyStarts.GetValueOrDefault(slot) + 1;
+                }
+            }
         }
 
         if (_admission.TenantConcurrency is not null)
@@ -159,5 +202,33 @@ public sealed class AdmissionPlanner
         }
 
         return true;
+    }
+
+    private bool IsKeyLimited(string resource) => _admission.Resources.TryGetValue(resource, out var limit) && limit.PerKey is not null;
+
+    /// <summary>Room left for <paramref name="slot"/>'s key on its resource: its per-key limits less its use.</summary>
+    private long KeyRoom(KeySlot slot)
+    {
+        if (_keyRoom.TryGetValue(slot, out var known))
+        {
+            return known;
+        }
+
+        var room = long.MaxValue;
+        if (_admission.Resources.TryGetValue(slot.Resource, out var limit) && limit.PerKey is { } perKey && _keyUsage is not null)
+        {
+            if (perKey.Concurrency is { } concurrency)
+            {
+                room = Math.Max(0, concurrency - _keyUsage.Running.GetValueOrDefault(slot));
+            }
+
+            if (perKey.Rate is { } rate)
+            {
+                room = Math.Min(room, Math.Max(0, rate.Permits - _keyUsage.StartsInWindow.GetValueOrDefault(slot)));
+            }
+        }
+
+        _keyRoom[slot] = room;
+        return room;
     }
 }

@@ -11,10 +11,16 @@ namespace Escala.Governance;
 /// to apply at lease time, keeps a breaker per resource, and turns an open breaker or a dependency's
 /// Retry-After into a cluster-wide pause in the store, so every node holds the jobs back.
 /// </summary>
-public sealed class ResourceGovernor
+public sealed partial class ResourceGovernor
 {
     /// <summary>Least time between two store writes that end a cluster-wide half-open after successes.</summary>
     private static readonly TimeSpan StoreCloseInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often an adaptive limit is read from the store when this node has nothing to tell it.</summary>
+    private static readonly TimeSpan AdaptiveReadInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Least time between two log lines about one resource's adaptive limit.</summary>
+    private static readonly TimeSpan AdaptiveLogInterval = TimeSpan.FromSeconds(5);
 
     private readonly EscalaOptions _settings;
     private readonly IJobStore _store;
@@ -23,6 +29,7 @@ public sealed class ResourceGovernor
     private readonly ILogger _logger;
     private readonly Dictionary<string, Breaker> _breakers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _nextStoreClose = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AdaptiveState> _adaptive = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private Dictionary<string, Admission> _admissions = new(StringComparer.Ordinal);
     private int _gateVersion;
@@ -41,6 +48,11 @@ public sealed class ResourceGovernor
             {
                 _breakers[name] = new Breaker(breaker);
             }
+
+            if (resource.Concurrency?.Adaptive is { } adaptive)
+            {
+                _adaptive[name] = new AdaptiveState(adaptive, new AdaptiveLimiter(adaptive, time));
+            }
         }
     }
 
@@ -55,6 +67,7 @@ public sealed class ResourceGovernor
         lock (_lock)
         {
             var now = _time.GetUtcNow();
+            ReadAdaptiveLimits(now);
             foreach (var breaker in _breakers.Values)
             {
                 var before = breaker.State;
@@ -94,7 +107,9 @@ public sealed class ResourceGovernor
     /// <param name="job">The job that ran.</param>
     /// <param name="transientFailure">True when the attempt failed transiently (counts for breakers).</param>
     /// <param name="retryAfter">The dependency asked to wait this long: pause its resources cluster-wide.</param>
-    public void Record(Job job, bool transientFailure, TimeSpan? retryAfter)
+    /// <param name="signal">What the attempt says about load, for adaptive limits.</param>
+    /// <param name="elapsed">How long the attempt ran (its latency for adaptive limits); null for the time since the job's lease.</param>
+    public void Record(Job job, bool transientFailure, TimeSpan? retryAfter, AdaptiveSignal signal = AdaptiveSignal.Neutral, TimeSpan? elapsed = null)
     {
         if (job.Resources.Count == 0)
         {
@@ -104,6 +119,11 @@ public sealed class ResourceGovernor
         var now = _time.GetUtcNow();
         foreach (var resource in job.Resources)
         {
+            if (job.AttemptedAt is { } started)
+            {
+                RecordAdaptive(resource, started, signal, elapsed);
+            }
+
             if (retryAfter is { } wait && wait > TimeSpan.Zero && _settings.Resources.ContainsKey(resource))
             {
                 Pause(resource, now + wait, "dependency asked to retry later (429)");
@@ -210,9 +230,14 @@ public sealed class ResourceGovernor
         foreach (var (name, resource) in _settings.Resources)
         {
             var gate = _breakers.TryGetValue(name, out var breaker) ? breaker.Gate(now) : BreakerGate.Closed;
-            limits[name] = new ResourceLimit(name, resource.Concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1, Tokens = resource.Tokens };
+            var concurrency = _adaptive.TryGetValue(name, out var adaptive) ? adaptive.Limiter.Current : resource.Concurrency?.Fixed;
+            limits[name] = new ResourceLimit(name, concurrency, resource.Rate, gate) { Probes = resource.Breaker?.Probes ?? 1, Tokens = resource.Tokens };
+            if (resource.PerKey is { } perKey)
+            {
+                limits[name] = limits[name] with { PerKey = new KeyLimit(perKey.Concurrency, perKey.Rate) };
+            }
         }
 
-        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency };
+        return new Admission { Resources = limits, TenantConcurrency = queue.TenantConcurrency, TenantWeights = queue.TenantWeights };
     }
 }

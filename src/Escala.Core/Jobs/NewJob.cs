@@ -14,6 +14,10 @@ public sealed record NewJob
     public required DateTimeOffset RunAt { get; init; }
 
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>What per-key limits and the fair share count the job by, within its tenant; null for none (<see cref="ConcurrencyKeys"/>).</summary>
+    public string? ConcurrencyKey { get; init; }
+
     public IReadOnlyList<string> Resources { get; init; } = [];
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? Backoff { get; init; }
@@ -31,6 +35,18 @@ public sealed record NewJob
 
     /// <summary>A result found in the cache: the job is stored completed with it (no attempt), a cache hit.</summary>
     public string? CachedResult { get; init; }
+
+    /// <summary>The unique key (per tenant) of a job asking for <c>unique</c>; null for most jobs, which then cost no unique check.</summary>
+    public string? UniqueKey { get; init; }
+
+    /// <summary>How long after this job finished its <see cref="UniqueKey"/> stays taken.</summary>
+    public TimeSpan UniqueFor { get; init; }
+
+    /// <summary>When the key is taken: true returns the holder, false refuses the submit.</summary>
+    public bool UniqueReturnsExisting { get; init; }
+
+    /// <summary>Where to POST the outcome once the job is final (<c>callback.url</c>); null for most jobs.</summary>
+    public string? CallbackUrl { get; init; }
 
     /// <summary>The state a store gives this job when it inserts it at <paramref name="now"/>.</summary>
     public JobState InitialState(DateTimeOffset now) =>

@@ -2,8 +2,8 @@ namespace Escala.Storage;
 
 /// <summary>
 /// Discards finished jobs a user no longer wants to see (the dashboard's dead-jobs view): a discarded job is
-/// deleted, as the pruner would delete it once its queue's retention ran out. A store implements it next to
-/// <see cref="IJobStore"/>; the conformance suite tests both.
+/// deleted, as the pruner would delete it once its queue's retention ran out. Part of <see cref="IJobStore"/>,
+/// kept in its own file; the conformance suite tests it on every driver.
 /// </summary>
 public interface IJobDiscardStore
 {

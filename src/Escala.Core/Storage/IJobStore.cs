@@ -16,7 +16,7 @@ namespace Escala.Storage;
 /// <item>Instants are stored with at least millisecond precision.</item>
 /// </list>
 /// </remarks>
-public interface IJobStore : IAsyncDisposable
+public interface IJobStore : IAsyncDisposable, IJobDiscardStore
 {
     StoreCapabilities Capabilities { get; }
 

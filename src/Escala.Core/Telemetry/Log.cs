@@ -47,6 +47,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Resource {Resource} paused until {Until}: {Reason}")]
     public static partial void ResourcePaused(ILogger logger, string resource, DateTimeOffset until, string reason);
 
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
+        Message = "Adaptive concurrency of resource {Resource}: {From} -> {To} ({Reason}); round trip {LatencyMs} ms, no-load {NoLoadMs} ms, {Running} running")]
+    public static partial void AdaptiveLimitChanged(ILogger logger, string resource, int from, int to, string reason, long latencyMs, long noLoadMs, long running);
+
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Node {NodeId} is now the maintenance leader")]
     public static partial void BecameLeader(ILogger logger, string nodeId);
 

@@ -183,6 +183,16 @@ public sealed class WorkflowRequestValidator(EscalaOptions settings)
             {
                 errors[$"{prefix}[{i}].cache"] = ["Not supported on workflow steps."];
             }
+
+            if (jobs[i]?.Unique is not null)
+            {
+                errors[$"{prefix}[{i}].unique"] = ["Not supported on workflow steps: each step runs once per workflow."];
+            }
+
+            if (jobs[i]?.Callback is not null)
+            {
+                errors[$"{prefix}[{i}].callback"] = ["Not supported on workflow steps."];
+            }
         }
     }
 

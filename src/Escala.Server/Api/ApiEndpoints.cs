@@ -19,6 +19,7 @@ public static class ApiEndpoints
         v1.MapStats();
         v1.MapPii();
         v1.MapWorkflows();
+        v1.MapSchedules();
         return app;
     }
 

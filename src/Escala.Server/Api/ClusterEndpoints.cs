@@ -20,6 +20,8 @@ public static class ClusterEndpoints
         var now = time.GetUtcNow();
         var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
         var breakers = governor.BreakerStates();
+        var adaptive = governor.AdaptiveLimits();
+        var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, store, now, ct);
         return Results.Ok(new
         {
             resources = settings.Resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r =>
@@ -30,7 +32,10 @@ public static class ClusterEndpoints
                 return new
                 {
                     name = r.Name,
-                    concurrency = r.Concurrency,
+                    concurrency = governor.ConcurrencyLimit(r),
+                    adaptive = adaptive.TryGetValue(r.Name, out var a)
+                        ? new { min = a.Min, max = a.Max, algorithm = a.Algorithm, latencyMs = Ms(a.Latency), noLoadLatencyMs = Ms(a.NoLoadLatency) }
+                        : null,
                     rate = r.Rate?.ToString(),
                     running = u?.Running ?? 0,
                     waiting = u?.Waiting ?? 0,
@@ -38,11 +43,13 @@ public static class ClusterEndpoints
                     breaker,
                     pausedUntil = paused,
                     pauseReason = paused is null ? null : u!.PauseReason,
-                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now),
+                    waitingReason = ResourceWaiting.Reason(r, u, breaker, now, governor.ConcurrencyLimit(r)) ?? windows.GetValueOrDefault(r.Name),
                 };
             }),
         });
     }
+
+    private static long? Ms(TimeSpan? duration) => duration is { } d ? (long)d.TotalMilliseconds : null;
 
     private static async Task<IResult> NodesAsync(IJobStore store, EscalaOptions settings, TimeProvider time, CancellationToken ct)
     {

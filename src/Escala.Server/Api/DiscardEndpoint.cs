@@ -18,12 +18,7 @@ public static class DiscardEndpoint
 
     private static async Task<IResult> DiscardAsync(HttpContext http, IJobStore store, long id, CancellationToken ct)
     {
-        if (store is not IJobDiscardStore discards)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "This store cannot discard jobs.");
-        }
-
-        var result = await discards.DiscardAsync(http.Tenant(), id, ct);
+        var result = await store.DiscardAsync(http.Tenant(), id, ct);
         return result.Status switch
         {
             DiscardStatus.NotFound => Problems.NotFound($"Job {id}"),

@@ -26,6 +26,14 @@ internal sealed record BenchResult
     public required double IdleRssMb { get; init; }
     public required double PeakRssMb { get; init; }
 
+    /// <summary>Where the figures were measured: they mean little without it.</summary>
+    public string Machine { get; init; } = DescribeMachine();
+
+    /// <summary>Cores, memory (as the runtime sees them, container limits included), OS and runtime.</summary>
+    public static string DescribeMachine() => string.Create(CultureInfo.InvariantCulture,
+        $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):N1} GB, " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()} {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, .NET {Environment.Version}");
+
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     public string ToJson() => JsonSerializer.Serialize(this, Indented);
@@ -34,6 +42,7 @@ internal sealed record BenchResult
     {
         var rows = new List<(string, string)>
         {
+            ("machine", Machine),
             ("store", Store),
             ("mode", Mode),
             ("jobs", Jobs.ToString("N0", CultureInfo.InvariantCulture)),

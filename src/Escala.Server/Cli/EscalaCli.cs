@@ -18,6 +18,7 @@ public static class EscalaCli
             BenchCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
             KeysCommands.Create(),
+            SchedulesCommands.Create(),
             PiiCommands.Create(),
             WorkflowCommands.Create(),
         };

@@ -72,6 +72,7 @@ public static class EscalaHost
         builder.Services.AddEscalaEngine(settings);
         builder.Services.AddEscalaSecurity(security, store);
         builder.Services.AddEscalaWorkloads();
+        Escala.Workloads.Callbacks.CallbackServiceCollectionExtensions.AddEscalaCallbacks(builder.Services);
         Escala.Telemetry.LogRedaction.Use(new Escala.Workloads.Pii.PiiLogRedactor(Escala.Workloads.Pii.PiiDetector.Default)); // no PII in logs
         builder.Services.AddSingleton<StatsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());

@@ -8,8 +8,8 @@ namespace Escala.Server.Observability;
 
 /// <summary>
 /// Per-resource gauges Prometheus users can alert on without decoding numbers: the breaker as a state
-/// (<c>escala_breaker_status{resource,state}</c> is 1 for the state it is in and 0 for the others), the configured
-/// concurrency limit, and whether the resource is paused cluster-wide (breaker open elsewhere, a 429's Retry-After).
+/// (<c>escala_breaker_status{resource,state}</c> is 1 for the state it is in and 0 for the others), the concurrency
+/// limit (an adaptive one's current value), and whether the resource is paused cluster-wide (breaker open elsewhere, a 429's Retry-After).
 /// Every configured resource is present from start-up.
 /// </summary>
 public sealed class ResourceGauges
@@ -21,7 +21,8 @@ public sealed class ResourceGauges
             "1 for the state each resource's breaker is in (closed, open, half_open), 0 for the others.");
         meter.CreateObservableGauge(EscalaMeter.ResourceLimit, () => settings.Resources.Values
             .Where(r => r.Concurrency is not null)
-            .Select(r => new Measurement<long>(r.Concurrency!.Value, Tag(r.Name))), "{job}", "The resource's concurrency limit, cluster-wide.");
+            .Select(r => new Measurement<long>(governor.ConcurrencyLimit(r) ?? 0, Tag(r.Name))), "{job}",
+            "The resource's concurrency limit, cluster-wide (an adaptive limit's current value).");
         meter.CreateObservableGauge(EscalaMeter.ResourcePaused, () => settings.Resources.Keys.Select(name =>
             new Measurement<int>(PausedUntil(sampler, name) > time.GetUtcNow() ? 1 : 0, Tag(name))), null,
             "1 while the resource's jobs are held back cluster-wide (breaker open, a dependency's Retry-After).");

@@ -17,8 +17,8 @@ internal static class InsertRows
     /// <summary>Rows per multi-row statement: measured fastest here (8 rows ≈ 2.2× the rate of single-row statements).</summary>
     public const int ChunkRows = 8;
 
-    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms, tokens, cache_key, result, finished_at, traceparent)";
-    private const int ParametersPerRow = 18;
+    private const string Columns = "(tenant, queue, kind, args, priority, state, max_attempts, created_at, run_at, idempotency_key, resources, timeout_ms, backoff_ms, tokens, cache_key, result, finished_at, traceparent, concurrency_key)";
+    private const int ParametersPerRow = 19;
     private static readonly string SingleSql = Statement(1) + " ON CONFLICT DO NOTHING RETURNING id";
     private static readonly string ChunkSql = Statement(ChunkRows) + " RETURNING id";
 
@@ -162,6 +162,7 @@ internal static class InsertRows
         parameters[at + 15].Value = (object?)job.CachedResult ?? DBNull.Value;
         parameters[at + 16].Value = job.CachedResult is null ? DBNull.Value : nowMs;
         parameters[at + 17].Value = (object?)job.Traceparent ?? DBNull.Value;
+        parameters[at + 18].Value = (object?)job.ConcurrencyKey ?? DBNull.Value;
         return command;
     }
 

@@ -64,7 +64,9 @@ public sealed class HttpJobHandler : IJobHandler
             var failure = $"http: {call.Method} {call.Url.Host} answered {status} {response.ReasonPhrase}.";
             if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
             {
-                throw new TransientJobException(failure, RetryAfter(response.Headers.RetryAfter));
+                // A 429 is a throttle even without Retry-After (zero: no pause, but adaptive limits back off).
+                var throttle = response.StatusCode == HttpStatusCode.TooManyRequests ? TimeSpan.Zero : (TimeSpan?)null;
+                throw new TransientJobException(failure, RetryAfter(response.Headers.RetryAfter) ?? throttle);
             }
 
             throw new PermanentJobException(failure);

@@ -193,6 +193,55 @@ public sealed class AdmissionPlannerTests
         Assert.False(sut.TryAdmit("t1", Llm));
     }
 
+    [Fact]
+    public void TryAdmit_PerKeyConcurrency_EachKeyUpToItsRoom()
+    {
+        var usage = new KeyUsage();
+        usage.Running[new KeySlot("llm", "t1", "user:a")] = 1;
+        var sut = Planner(Limits(new ResourceLimit("llm", 10, null, BreakerGate.Closed) { PerKey = new KeyLimit(2, null) }), keys: usage);
+
+        Assert.True(sut.TryAdmit("t1", Llm, key: "user:a"));
+        Assert.False(sut.TryAdmit("t1", Llm, key: "user:a"));
+        Assert.True(sut.TryAdmit("t1", Llm, key: "user:b"));
+        Assert.True(sut.TryAdmit("t2", Llm, key: "user:a"));
+        Assert.True(sut.TryAdmit("t1", Llm));
+    }
+
+    [Fact]
+    public void TryAdmit_PerKeyRate_CountsStartsAndRecordsAdmitted()
+    {
+        var slot = new KeySlot("llm", "t1", "user:a");
+        var usage = new KeyUsage();
+        usage.StartsInWindow[slot] = 5;
+        var sut = Planner(Limits(new ResourceLimit("llm", null, null, BreakerGate.Closed) { PerKey = new KeyLimit(null, new RateLimit(6, TimeSpan.FromMinutes(1))) }), keys: usage);
+
+        Assert.True(sut.TryAdmit("t1", Llm, key: "user:a"));
+        Assert.False(sut.TryAdmit("t1", Llm, key: "user:a"));
+        Assert.Equal(1, sut.AdmittedKeyStarts[slot]);
+    }
+
+    [Fact]
+    public void BlockedKeys_KeyAtItsLimit_IsListedForTheSqlFilter()
+    {
+        var full = new KeySlot("llm", "t1", "user:a");
+        var usage = new KeyUsage();
+        usage.Running[full] = 2;
+        usage.Running[new KeySlot("llm", "t1", "user:b")] = 1;
+
+        var sut = Planner(Limits(new ResourceLimit("llm", null, null, BreakerGate.Closed) { PerKey = new KeyLimit(2, null) }), keys: usage);
+
+        Assert.Equal([full], sut.BlockedKeys);
+        Assert.Empty(sut.BlockedResources);
+    }
+
+    [Fact]
+    public void TryAdmit_KeyFreeButGlobalFull_Refuses()
+    {
+        var sut = Planner(Limits(new ResourceLimit("llm", 1, null, BreakerGate.Closed) { PerKey = new KeyLimit(5, null) }), running: new() { ["llm"] = 1 }, keys: new KeyUsage());
+
+        Assert.False(sut.TryAdmit("t1", Llm, key: "user:a"));
+    }
+
     private static Admission Limits(params ResourceLimit[] limits) => new()
     {
         Resources = limits.ToDictionary(l => l.Name, StringComparer.Ordinal),
@@ -203,6 +252,7 @@ public sealed class AdmissionPlannerTests
         Dictionary<string, long>? running = null,
         Dictionary<string, int>? starts = null,
         Dictionary<string, DateTimeOffset>? paused = null,
-        Dictionary<string, long>? tenants = null) =>
-        new(admission, running ?? [], starts ?? [], paused ?? [], tenants ?? [], Now);
+        Dictionary<string, long>? tenants = null,
+        KeyUsage? keys = null) =>
+        new(admission, running ?? [], starts ?? [], paused ?? [], tenants ?? [], Now, keyUsage: keys);
 }

@@ -54,6 +54,21 @@ public sealed class ResourceGovernorTests : IDisposable
     }
 
     [Fact]
+    public void AdmissionFor_PerKeyAndTenantWeights_CarriesThem()
+    {
+        var options = new EscalaOptions();
+        options.Resources["llm"] = new ResourceOptions { PerKey = new PerKeyOptions { Concurrency = 2, Rate = new RateLimit(6, TimeSpan.FromMinutes(1)) } };
+        options.Queues["llm"] = new QueueOptions { TenantWeights = { ["acme"] = 3 } };
+        var settings = EscalaConfiguration.Validate(options);
+
+        var admission = Governor(settings).AdmissionFor(settings.Queues["llm"]);
+
+        Assert.Equal(new KeyLimit(2, new RateLimit(6, TimeSpan.FromMinutes(1))), admission.Resources["llm"].PerKey);
+        Assert.True(admission.HasPerKey);
+        Assert.Equal(3, admission.TenantWeights["acme"]);
+    }
+
+    [Fact]
     public void AdmissionFor_BreakerOpens_ReflectsOpenThenHalfOpenThenClosed()
     {
         var settings = Settings(breaker: true);
@@ -106,6 +121,29 @@ public sealed class ResourceGovernorTests : IDisposable
         sut.Record(Job(["other"]), transientFailure: true, retryAfter: null);
 
         Assert.Equal(BreakerState.Closed, sut.BreakerStates()["llm"]);
+    }
+
+    [Fact]
+    public void AdmissionFor_AdaptiveLimit_StartsAtInitialAndAnOverloadCutsItAtOnce()
+    {
+        var options = new EscalaOptions();
+        options.Resources["gemini"] = new ResourceOptions
+        {
+            Concurrency = new ConcurrencyOptions { Adaptive = new AdaptiveConcurrencyOptions { Min = 2, Max = 50, Initial = 20 } },
+        };
+        var settings = EscalaConfiguration.Validate(options);
+        var sut = Governor(settings);
+        var queue = settings.Queues["default"];
+        Assert.Equal(20, sut.AdmissionFor(queue).Resources["gemini"].Concurrency);
+
+        var started = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        sut.Record(Job(["gemini"]) with { AttemptedAt = started }, transientFailure: true, retryAfter: TimeSpan.Zero, AdaptiveSignal.Overload);
+
+        // The store is down here: the cut holds on this node all the same.
+        Assert.Equal(12, sut.AdmissionFor(queue).Resources["gemini"].Concurrency);
+        Assert.Equal(new AdaptiveLimitView(12, 2, 50, AdaptiveLimitView.Aimd, null, null), sut.AdaptiveLimits()["gemini"]);
+        Assert.Equal(12, sut.ConcurrencyLimit(settings.Resources["gemini"]));
     }
 
     private static EscalaOptions Settings(bool breaker)

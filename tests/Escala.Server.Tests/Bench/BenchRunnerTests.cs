@@ -17,6 +17,8 @@ public sealed class BenchRunnerTests(PostgresServer server) : IClassFixture<Post
         Assert.Equal(200, result.Warmup);
         Assert.True(result.EndToEndPerSecond > 0);
         Assert.True(result.LeaseP50Ms > 0);
+        Assert.StartsWith($"{Environment.ProcessorCount} cores, ", result.Machine);
+        Assert.Contains("machine", result.ToTable());
     }
 
     [Fact]

@@ -156,6 +156,15 @@ public sealed class HttpJobHandlerTests : IClassFixture<EndpointServer>, IDispos
     }
 
     [Fact]
+    public async Task ExecuteAsync_429WithoutRetryAfter_ThrowsTransientThrottleWithZeroWait()
+    {
+        var ex = await Assert.ThrowsAsync<TransientJobException>(() => RunAsync(new { url = _server.Url("/status/429") }));
+
+        // Zero: no pause, but a throttle all the same (an adaptive limit backs off).
+        Assert.Equal(TimeSpan.Zero, ex.RetryAfter);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_500WithoutRetryAfter_ThrowsTransientWithoutRetryAfter()
     {
         var ex = await Assert.ThrowsAsync<TransientJobException>(() => RunAsync(new { url = _server.Url("/status/500") }));

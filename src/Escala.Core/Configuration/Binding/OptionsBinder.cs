@@ -40,6 +40,13 @@ internal sealed class OptionsBinder(Func<string, string?> sourceOf)
     {
         value = current;
         var hasChildren = section.GetChildren().Any();
+        if (typeof(IValueForm).IsAssignableFrom(type) && !hasChildren && section.Value is { Length: > 0 } text)
+        {
+            var form = (IValueForm)Activator.CreateInstance(type)!;
+            value = form;
+            return form.TryRead(text, out var problem) || Fail(path, $"'{text}' {problem}");
+        }
+
         if (ValueReader.Reads(type))
         {
             return hasChildren ? Fail(path, "takes a value, not a section") : TryRead(type, section.Value, path, out value);

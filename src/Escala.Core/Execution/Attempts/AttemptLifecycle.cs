@@ -75,7 +75,7 @@ public sealed partial class AttemptLifecycle
         {
             case JobOutcome.Succeeded:
                 _metrics.Completed(job.Queue, job.Kind, elapsed ?? Elapsed(job));
-                _governor.Record(job, transientFailure: false, retryAfter: null);
+                _governor.Record(job, transientFailure: false, retryAfter: null, AdaptiveSignal.Success, elapsed);
                 break;
             case JobOutcome.Failed failed:
                 _metrics.Failed(job.Queue, job.Kind, elapsed ?? Elapsed(job), failed.RetryAt is not null);
@@ -86,7 +86,8 @@ public sealed partial class AttemptLifecycle
                 else if (failure is not null)
                 {
                     // A permanent failure means the dependency answered: it never counts against a breaker.
-                    _governor.Record(job, failure.CountsForBreaker, failure.Throttled ? CapRetryAfter(failure.RetryAfter) : null);
+                    _governor.Record(job, failure.CountsForBreaker, failure.Throttled ? CapRetryAfter(failure.RetryAfter) : null,
+                        failure.Throttled || failure.Kind == FailureKinds.Timeout ? AdaptiveSignal.Overload : AdaptiveSignal.Neutral, elapsed);
                 }
 
                 break;

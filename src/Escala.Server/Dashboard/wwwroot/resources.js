@@ -29,6 +29,7 @@ function card(r, history) {
     h('dl', { class: 'fields' },
       h('dt', {}, 'waiting'), h('dd', { testid: 'waiting-count' }, number(r.waiting)),
       h('dt', {}, 'why'), h('dd', { testid: 'waiting-reason', class: r.waitingReason ? 'waiting' : 'muted' }, r.waitingReason ?? 'nothing holds its jobs back'),
+      r.adaptive ? [h('dt', {}, 'limit'), h('dd', { testid: 'adaptive' }, `adaptive (${r.adaptive.algorithm}), ${r.adaptive.min}–${r.adaptive.max}`)] : null,
       h('dt', {}, 'rate'), h('dd', {}, r.rate ? `${r.rate}${r.rateTokens === null || r.rateTokens === undefined ? '' : ` · ${number(r.rateTokens)} starts left in the window`}` : 'no rate limit'),
       r.pausedUntil ? [h('dt', {}, 'paused until'), h('dd', {}, time(r.pausedUntil), ` (${r.pauseReason})`)] : null),
     h('h4', {}, 'Breaker history'),

@@ -122,6 +122,20 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         await CallAsync("delete", "/v1/jobs/{id}", $"/v1/jobs/{id}", null, HttpStatusCode.NoContent);
         await CheckWorkflowsAsync();
 
+        var schedule = new { name = "nightly", cron = "0 3 * * *", timeZone = "America/Sao_Paulo", job = new { kind = "noop", args = new { days = 30 } } };
+        await CallAsync("post", "/v1/schedules", "/v1/schedules", schedule, HttpStatusCode.Created);
+        await CallAsync("post", "/v1/schedules", "/v1/schedules", schedule, HttpStatusCode.Conflict);
+        await CallAsync("post", "/v1/schedules", "/v1/schedules", new { name = "bad", cron = "61 * * * *", job = new { kind = "noop" } }, HttpStatusCode.BadRequest);
+        await CallAsync("get", "/v1/schedules", "/v1/schedules?next=2", null, HttpStatusCode.OK);
+        await CallAsync("get", "/v1/schedules/{name}", "/v1/schedules/nightly", null, HttpStatusCode.OK);
+        await CallAsync("get", "/v1/schedules/{name}", "/v1/schedules/nope", null, HttpStatusCode.NotFound);
+        await CallAsync("put", "/v1/schedules/{name}", "/v1/schedules/nightly", new { every = "1h", misfire = "runOnce", job = new { kind = "noop" } }, HttpStatusCode.OK);
+        await CallAsync("post", "/v1/schedules/{name}/pause", "/v1/schedules/nightly/pause", new { }, HttpStatusCode.OK);
+        await CallAsync("post", "/v1/schedules/{name}/resume", "/v1/schedules/nightly/resume", new { }, HttpStatusCode.OK);
+        await CallAsync("delete", "/v1/schedules/{name}", "/v1/schedules/nightly", null, HttpStatusCode.NoContent);
+        await CallAsync("post", "/v1/jobs", "/v1/jobs", new { kind = "noop", delay = "1h", unique = new { key = "u-1", @for = "10m" } }, HttpStatusCode.Created);
+        await CallAsync("post", "/v1/jobs", "/v1/jobs", new { kind = "noop", unique = new { key = "u-1" } }, HttpStatusCode.Conflict);
+
         // Keys last: the first key turns authentication on for this node.
         var key = await CallAsync("post", "/v1/keys", "/v1/keys", new { name = "ops", scopes = new[] { "admin", "read", "submit" } }, HttpStatusCode.Created);
         await CallAsync("get", "/v1/queues", "/v1/queues", null, HttpStatusCode.Unauthorized);
