@@ -27,13 +27,14 @@ public sealed partial class PostgresJobStore : IWorkflowStore
             await using var tx = await connection.BeginTransactionAsync(ct);
             long id;
             await using (var insert = new NpgsqlCommand(
-                $"INSERT INTO {Schema}.workflows (tenant, name, on_failure, state, unfinished, created_at) " +
-                "VALUES (@tenant, @name, @on_failure, 0, @unfinished, @now) RETURNING id", connection, tx))
+                $"INSERT INTO {Schema}.workflows (tenant, name, on_failure, state, unfinished, created_at, callback_url) " +
+                "VALUES (@tenant, @name, @on_failure, 0, @unfinished, @now, @callback_url) RETURNING id", connection, tx))
             {
                 insert.Parameters.AddWithValue("tenant", workflow.Tenant);
                 insert.Parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = (object?)workflow.Name ?? DBNull.Value });
                 insert.Parameters.AddWithValue("on_failure", (short)workflow.OnFailure);
                 insert.Parameters.AddWithValue("unfinished", workflow.Steps.Count);
+                insert.Parameters.Add(new NpgsqlParameter("callback_url", NpgsqlDbType.Text) { Value = (object?)workflow.CallbackUrl ?? DBNull.Value });
                 insert.Parameters.AddWithValue("now", Instants.ToDb(now));
                 id = (long)(await insert.ExecuteScalarAsync(ct))!;
             }

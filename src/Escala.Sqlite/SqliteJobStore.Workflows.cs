@@ -26,7 +26,7 @@ public sealed partial class SqliteJobStore : IWorkflowStore
             var nowMs = Instants.ToMs(now);
             var id = (long)context.Prepared(WorkflowSql.Insert)
                 .Set("$tenant", workflow.Tenant).Set("$name", workflow.Name).Set("$on_failure", (int)workflow.OnFailure)
-                .Set("$unfinished", workflow.Steps.Count).Set("$now", nowMs).ExecuteScalar()!;
+                .Set("$unfinished", workflow.Steps.Count).Set("$now", nowMs).Set("$callback_url", workflow.CallbackUrl).ExecuteScalar()!;
             var jobs = InsertJobs(context, [.. workflow.Steps.Select(step => step.Job)], now);
             var steps = new List<WorkflowStep>(jobs.Count);
             for (var i = 0; i < jobs.Count; i++)

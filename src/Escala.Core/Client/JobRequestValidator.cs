@@ -238,7 +238,7 @@ public sealed class JobRequestValidator(EscalaOptions settings)
     }
 
     /// <summary>The job's callback URL: absolute http or https, at most 2,000 characters; callbacks need <c>callbacks:secret</c>.</summary>
-    private string? CallbackUrl(CallbackRequest? callback, Action<string, string, JobRequestFault> fail)
+    public string? CallbackUrl(CallbackRequest? callback, Action<string, string, JobRequestFault> fail)
     {
         if (callback is null)
         {

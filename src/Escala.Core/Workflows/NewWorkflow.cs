@@ -9,6 +9,9 @@ public sealed record NewWorkflow
     public string? Name { get; init; }
     public WorkflowFailurePolicy OnFailure { get; init; }
     public required IReadOnlyList<NewWorkflowStep> Steps { get; init; }
+
+    /// <summary>The callback URL: the store writes the outcome to the callback outbox in the transaction that ends the workflow.</summary>
+    public string? CallbackUrl { get; init; }
 }
 
 /// <summary>One step: its name, its job, and the indexes (in <see cref="NewWorkflow.Steps"/>) of the steps it waits for.</summary>

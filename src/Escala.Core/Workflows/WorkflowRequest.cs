@@ -12,6 +12,9 @@ public sealed record WorkflowRequest
     public string? OnFailure { get; init; }
 
     public IReadOnlyList<WorkflowStepRequest>? Steps { get; init; }
+
+    /// <summary>Where to POST the workflow's outcome once it is final (signed as a job's callback); optional.</summary>
+    public CallbackRequest? Callback { get; init; }
 }
 
 /// <summary>One step: a name unique in the workflow, the names of the steps it waits for, and its job.</summary>

@@ -28,6 +28,7 @@ public sealed class WorkflowRequestValidator(EscalaOptions settings)
             errors["name"] = ["At most 200 characters."];
         }
 
+        var callbackUrl = _jobs.CallbackUrl(request.Callback, (field, message, _) => errors[field] = [message]);
         var steps = request.Steps ?? [];
         if (steps.Count == 0)
         {
@@ -59,6 +60,7 @@ public sealed class WorkflowRequestValidator(EscalaOptions settings)
             Tenant = tenant,
             Name = request.Name,
             OnFailure = onFailure,
+            CallbackUrl = callbackUrl,
             Steps = [.. steps.Select((s, i) => new NewWorkflowStep(s.Name!, jobs[i], parents[i]))],
         };
     }

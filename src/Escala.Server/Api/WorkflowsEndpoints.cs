@@ -30,7 +30,7 @@ public static class WorkflowsEndpoints
         return v1;
     }
 
-    public sealed record WorkflowBody(string? Name, string? OnFailure, IReadOnlyList<JsonElement>? Steps);
+    public sealed record WorkflowBody(string? Name, string? OnFailure, IReadOnlyList<JsonElement>? Steps, CallbackRequest? Callback);
 
     public sealed record SpawnBody(long Id, string? LeaseToken, IReadOnlyList<JobRequest>? Children);
 
@@ -44,6 +44,7 @@ public static class WorkflowsEndpoints
             Name = body.Name,
             OnFailure = body.OnFailure,
             Steps = body.Steps is null ? null : [.. body.Steps.Select(ReadStep)],
+            Callback = body.Callback,
         };
         var workflow = await client.SubmitAsync(http.Tenant(), request, ct);
         return Results.Created($"/v1/workflows/{workflow.Id}", WorkflowDto.From(workflow));

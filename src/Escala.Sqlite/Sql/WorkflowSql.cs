@@ -6,7 +6,7 @@ internal static class WorkflowSql
     public const string Columns = "id, tenant, name, on_failure, state, unfinished, failed, created_at, finished_at";
 
     public const string Insert =
-        "INSERT INTO workflows (tenant, name, on_failure, state, unfinished, created_at) VALUES ($tenant, $name, $on_failure, 0, $unfinished, $now) RETURNING id";
+        "INSERT INTO workflows (tenant, name, on_failure, state, unfinished, created_at, callback_url) VALUES ($tenant, $name, $on_failure, 0, $unfinished, $now, $callback_url) RETURNING id";
 
     /// <summary>Makes a freshly inserted job a step (or spawned child); with parents it waits.</summary>
     public const string MakeStep =

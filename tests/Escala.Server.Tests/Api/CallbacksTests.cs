@@ -43,6 +43,32 @@ public sealed class CallbacksTests : IDisposable
     }
 
     [Fact]
+    public async Task FinishedWorkflow_OutcomePostedOnce_SignedWithTheSecret()
+    {
+        await using var receiver = await HookReceiver.StartAsync();
+        await using var node = await StartNodeAsync(allowLoopback: true);
+
+        using var submitted = await node.Api.PostJsonAsync("/v1/workflows", new
+        {
+            name = "report",
+            callback = new { url = receiver.Url.ToString() },
+            steps = new object[] { new { name = "a", kind = "echo" }, new { name = "b", kind = "echo", dependsOn = new[] { "a" } } },
+        });
+        await EscalaApi.ExpectAsync(submitted, HttpStatusCode.Created);
+        var id = EscalaApi.Id(await EscalaApi.ReadAsync(submitted));
+        var (headers, body) = await receiver.NextAsync(TimeSpan.FromSeconds(20));
+
+        var parts = headers["Escala-Signature"].Split(',').ToDictionary(p => p.Split('=')[0], p => p.Split('=')[1]);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{parts["t"]}.{body}")));
+        Assert.Equal(expected, parts["v1"]);
+        using var payload = JsonDocument.Parse(body);
+        var workflow = payload.RootElement.GetProperty("workflow");
+        Assert.Equal("workflow.finished", payload.RootElement.GetProperty("event").GetString());
+        Assert.Equal((id, "completed"), (workflow.GetProperty("id").GetInt64(), workflow.GetProperty("state").GetString()));
+        Assert.Equal("completed", (await EscalaApi.ReadAsync(await node.Http.GetAsync($"/v1/workflows/{id}"))).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task LoopbackTargetNotAllowed_CallbackFailsForGood_AndNothingIsSent()
     {
         await using var receiver = await HookReceiver.StartAsync();
