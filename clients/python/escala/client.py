@@ -142,10 +142,11 @@ class Client:
     # ---- workflows ----------------------------------------------------------------------------
 
     def submit_workflow(self, steps: Iterable[Mapping[str, Any]], *, name: Optional[str] = None,
-                        on_failure: Optional[str] = None) -> Record:
+                        on_failure: Optional[str] = None, callback_url: Optional[str] = None) -> Record:
         """Submits a workflow: each step is a dict with ``name``, ``kind``, optional ``depends_on`` (names of the
         steps it waits for) and any field of :meth:`submit`. ``on_failure`` is ``"failWorkflow"`` (default) or
-        ``"continue"``. Returns the workflow: ``id``, ``state`` and ``steps`` (each with ``job_id`` and ``state``)."""
+        ``"continue"``. ``callback_url`` receives the signed outcome once the workflow is final (the server needs
+        ``callbacks:secret``). Returns the workflow: ``id``, ``state`` and ``steps`` (each with ``job_id`` and ``state``)."""
         items = []
         for step in steps:
             fields = _snake_to_kwargs(step)
@@ -161,6 +162,8 @@ class Client:
             body["name"] = name
         if on_failure is not None:
             body["onFailure"] = on_failure
+        if callback_url is not None:
+            body["callback"] = {"url": callback_url}
         _, data = self._http.request("POST", "/v1/workflows", body)
         return Record(data or {})
 

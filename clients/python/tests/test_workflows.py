@@ -64,3 +64,9 @@ def test_a_cycle_is_refused_naming_the_field(client, queue):
             {"name": "b", "kind": "x", "queue": queue, "depends_on": ["a"]},
         ])
     assert "steps[0].dependsOn" in refused.value.errors
+
+
+def test_a_callback_url_reaches_the_server_which_refuses_it_without_a_secret(client, queue):
+    with pytest.raises(BadRequest) as refused:
+        client.submit_workflow([{"name": "a", "kind": "noop", "queue": queue}], callback_url="https://hooks.example.com/wf")
+    assert "callback.url" in refused.value.errors
