@@ -20,6 +20,7 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
     private static readonly int[] Capacities = [12, 4, 20];
 
     /// <summary>The best fixed limit for each capacity: half as much again (see the class comment).</summary>
@@ -60,7 +61,7 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
             }
         }
 
-        await node.SubmitAsync(Jobs("adaptive", url, "svc", Capacities.Sum(c => Calls(c, AdaptivePhase))));
+        await node.SubmitAsync(Jobs("adaptive", url, "svc", Capacities.Sum(c => Calls(c, AdaptivePhase)) + Calls(Capacities[0], WarmUp)));
 
         var best = new Dictionary<int, (int Limit, double Throughput)>();
         foreach (var (capacity, limits) in Capacities.Zip(FixedLimits))
@@ -79,7 +80,11 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
 
         var phases = new List<(int Capacity, Phase Phase, int Limit)>();
         var before = await fake.StatsAsync("svc");
+        // A fixed limit runs at full width from its first call; the adaptive one starts at its minimum. It gets a few
+        // seconds at the first capacity, not measured, to find it: the phases then measure how it follows each change.
+        await ConfigureAsync(fake, Capacities[0]);
         await PostAsync(node, "/v1/queues/adaptive/resume");
+        await Task.Delay(WarmUp);
         foreach (var capacity in Capacities)
         {
             await ConfigureAsync(fake, capacity);

@@ -127,7 +127,7 @@ public sealed class LoadTestRunTests
             name: slow-workers
             workload: { users: 2, duration: 3s, drain: 30s }
             dependencies:
-              ocr: { resource: none, latency: 2s }
+              ocr: { resource: none, latency: 4s }
             operations:
               - { name: scan, type: submit-wait, kind: ocr.page, queue: ext }
             workers:
@@ -136,8 +136,9 @@ public sealed class LoadTestRunTests
         await using var node = await TestNode.StartAsync(new Dictionary<string, string?>
         {
             ["Security:Egress:Allow:0"] = "127.0.0.1",
-            ["Execution:LeaseDuration"] = "500ms",
-            ["Execution:HeartbeatInterval"] = "150ms",
+            // Beats five times per lease: a busy machine may delay some; the lease is lost only if none lands for 1 s.
+            ["Execution:LeaseDuration"] = "1s",
+            ["Execution:HeartbeatInterval"] = "200ms",
         });
         using var output = new TempDirectory();
 
