@@ -203,13 +203,7 @@ public sealed partial class PostgresJobStore : IWorkflowStore
             }
         }
 
-        if (parents.Count <= limit)
-        {
-            return new WorkflowParentPage(parents, null);
-        }
-
-        parents.RemoveAt(limit);
-        return new WorkflowParentPage(parents, parents[^1].JobId);
+        return WorkflowParentPage.Of(parents, limit);
     });
 
     /// <summary>

@@ -67,7 +67,7 @@ public sealed partial class SqliteJobStore
     /// </summary>
     private static string StateIndex(JobQuery query) => query.IdempotencyKey is not null ? "" : query.State switch
     {
-        JobState.Scheduled or JobState.Retryable or JobState.Cancelled or JobState.Dead => " INDEXED BY jobs_tenant_state",
+        { } state when IsRare(state) => " INDEXED BY jobs_tenant_state",
         JobState.Available => " INDEXED BY jobs_available",
         JobState.Running => " INDEXED BY jobs_running",
         _ => "",
@@ -78,7 +78,10 @@ public sealed partial class SqliteJobStore
     /// own condition repeated, which SQLite needs to use it.
     /// </summary>
     private static string StatePredicate(JobState state) =>
-        "AND state = " + ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (state is JobState.Scheduled or JobState.Retryable or JobState.Cancelled or JobState.Dead ? "AND state IN (0, 3, 5, 6) " : "");
+        "AND state = " + ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (IsRare(state) ? "AND state IN (0, 3, 5, 6) " : "");
+
+    /// <summary>The states of jobs_tenant_state's condition (migration 0011): scheduled, retryable, cancelled, dead.</summary>
+    private static bool IsRare(JobState state) => state is JobState.Scheduled or JobState.Retryable or JobState.Cancelled or JobState.Dead;
 
     /// <inheritdoc/>
     public async Task<CancelResult> CancelAsync(string tenant, long id, DateTimeOffset now, CancellationToken ct)

@@ -204,13 +204,7 @@ public sealed partial class SqliteJobStore : IWorkflowStore
                 reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
-        if (parents.Count <= limit)
-        {
-            return new WorkflowParentPage(parents, null);
-        }
-
-        parents.RemoveAt(limit);
-        return new WorkflowParentPage(parents, parents[^1].JobId);
+        return WorkflowParentPage.Of(parents, limit);
     }, ct);
 
     /// <summary>

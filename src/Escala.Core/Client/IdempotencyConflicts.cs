@@ -21,16 +21,11 @@ public static class IdempotencyConflicts
         {
             if (!results[i].Created && jobs[i].IdempotencyKey is not null && !Same(jobs[i], results[i].Job))
             {
-                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                var prefix = fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}[{i}].";
-                errors[prefix + "idempotencyKey"] = [$"Job {results[i].Job.Id} already has this idempotency key with a different body."];
+                Add(ref errors, fieldPrefix, i, results[i].Job);
             }
         }
 
-        if (errors is not null)
-        {
-            throw new JobValidationException(JobRequestFault.Conflict, "Idempotency key reused", errors);
-        }
+        ThrowIf(errors);
     }
 
     /// <summary>
@@ -47,12 +42,22 @@ public static class IdempotencyConflicts
         {
             if (jobs[i].IdempotencyKey is { } key && await stored(key) is { } existing && !Same(jobs[i], existing))
             {
-                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                errors[(fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}[{i}].") + "idempotencyKey"] =
-                    [$"Job {existing.Id} already has this idempotency key with a different body."];
+                Add(ref errors, fieldPrefix, i, existing);
             }
         }
 
+        ThrowIf(errors);
+    }
+
+    private static void Add(ref Dictionary<string, string[]>? errors, string fieldPrefix, int index, Job existing)
+    {
+        errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+        errors[(fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}[{index}].") + "idempotencyKey"] =
+            [$"Job {existing.Id} already has this idempotency key with a different body."];
+    }
+
+    private static void ThrowIf(Dictionary<string, string[]>? errors)
+    {
         if (errors is not null)
         {
             throw new JobValidationException(JobRequestFault.Conflict, "Idempotency key reused", errors);

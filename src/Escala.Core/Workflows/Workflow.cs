@@ -29,4 +29,18 @@ public sealed record WorkflowStep(string Name, Job Job, IReadOnlyList<string> De
 public sealed record WorkflowParent(string Step, long JobId, JobState State, string? Result);
 
 /// <param name="NextCursor">Pass as the next call's <c>after</c>; null on the last page.</param>
-public sealed record WorkflowParentPage(IReadOnlyList<WorkflowParent> Parents, long? NextCursor);
+public sealed record WorkflowParentPage(IReadOnlyList<WorkflowParent> Parents, long? NextCursor)
+{
+    /// <summary>A page from up to <paramref name="limit"/> + 1 rows read: the extra row, when there is one, only says another page follows.</summary>
+    public static WorkflowParentPage Of(List<WorkflowParent> read, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (read.Count <= limit)
+        {
+            return new WorkflowParentPage(read, null);
+        }
+
+        read.RemoveRange(limit, read.Count - limit);
+        return new WorkflowParentPage(read, read[^1].JobId);
+    }
+}
