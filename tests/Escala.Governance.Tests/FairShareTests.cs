@@ -43,6 +43,9 @@ public sealed class FairShareTests(PostgresServer postgres, ITestOutputHelper ou
         }
     }
 
+    /// <summary>What a turn costs beyond the service time: the completion's commit and the next lease.</summary>
+    private static readonly TimeSpan LeaseAllowance = TimeSpan.FromMilliseconds(100);
+
     private async Task AssertOthersWaitAboutOneServiceTimeAsync(EscalaNode node)
     {
         await using var fake = await FakeDependency.StartAsync();
@@ -74,7 +77,10 @@ public sealed class FairShareTests(PostgresServer postgres, ITestOutputHelper ou
         var p99 = waits[^1];
         output.WriteLine($"wait behind a backlog of {Backlog}: p50 {p50.TotalMilliseconds:F0} ms, p99 (max of {Samples}) {p99.TotalMilliseconds:F0} ms; service time {ServiceTime.TotalMilliseconds} ms");
         var stats = await fake.StatsAsync("llm");
-        Assert.True(p99 <= 2 * ServiceTime, $"p99 wait {p99.TotalMilliseconds:F0} ms is over twice the service time ({ServiceTime.TotalMilliseconds} ms)");
+        // The backlog's four calls start and end together: a job submitted just after they turned waits one whole service
+        // time for the next turn, plus that turn's commit and lease (CI measured 1,007 ms once on PostgreSQL).
+        Assert.True(p99 <= 2 * ServiceTime + LeaseAllowance,
+            $"p99 wait {p99.TotalMilliseconds:F0} ms is over twice the service time ({ServiceTime.TotalMilliseconds} ms) plus {LeaseAllowance.TotalMilliseconds} ms");
         Assert.Equal(0, stats.Violations);
         Assert.True(stats.Total < Backlog / 2, $"the backlog was mostly done ({stats.Total} calls): nothing was measured behind it");
     }
