@@ -16,10 +16,12 @@ public sealed partial class PostgresJobStore : ITokenLedger
     });
 
     /// <inheritdoc />
-    public Task<bool> SettleTokensAsync(long jobId, long tokens, CancellationToken ct) => Guard<bool>(async () =>
+    public Task<bool> SettleTokensAsync(long jobId, long tokens, DateTimeOffset notBefore, CancellationToken ct) => Guard<bool>(async () =>
     {
-        await using var cmd = _dataSource.CreateCommand($"UPDATE {Schema}.resource_tokens SET tokens = @tokens WHERE job_id = @job");
+        await using var cmd = _dataSource.CreateCommand(
+            $"UPDATE {Schema}.resource_tokens SET tokens = @tokens, at = greatest(at, @notBefore) WHERE job_id = @job");
         cmd.Parameters.AddWithValue("tokens", tokens);
+        cmd.Parameters.AddWithValue("notBefore", NpgsqlDbType.TimestampTz, Instants.ToDb(notBefore));
         cmd.Parameters.AddWithValue("job", jobId);
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     });

@@ -11,8 +11,9 @@ public sealed partial class SqliteJobStore : ITokenLedger
         _writer.WriteAsync(context => context.Prepared(TokenSql.Restamp).Set("$job", jobId).Set("$at", Instants.ToMs(at)).ExecuteNonQuery() > 0, ct);
 
     /// <inheritdoc/>
-    public Task<bool> SettleTokensAsync(long jobId, long tokens, CancellationToken ct) =>
-        _writer.WriteAsync(context => context.Prepared(TokenSql.Settle).Set("$job", jobId).Set("$tokens", tokens).ExecuteNonQuery() > 0, ct);
+    public Task<bool> SettleTokensAsync(long jobId, long tokens, DateTimeOffset notBefore, CancellationToken ct) =>
+        _writer.WriteAsync(context => context.Prepared(TokenSql.Settle)
+            .Set("$job", jobId).Set("$tokens", tokens).Set("$notBefore", Instants.ToMs(notBefore)).ExecuteNonQuery() > 0, ct);
 
     /// <inheritdoc/>
     public Task ConsumeTokensAsync(string resource, long tokens, DateTimeOffset at, CancellationToken ct) =>

@@ -85,9 +85,26 @@ public sealed class EscalaNode : IAsyncDisposable
         Eventually.UntilAsync(async () =>
         {
             var counts = await CountsAsync(queue);
-            Assert.Equal(0, counts["dead"]);
+            var why = counts["dead"] == 0 ? "" : await DeadErrorsAsync(queue);
+            Assert.True(counts["dead"] == 0, $"{counts["dead"]} jobs dead; {why}");
+
             return counts["completed"] >= count;
         }, timeout, $"{count} jobs completed");
+
+    /// <summary>The last errors of up to five dead jobs of the queue, to say why they died.</summary>
+    private async Task<string> DeadErrorsAsync(string queue)
+    {
+        var json = await Http.GetFromJsonAsync<JsonElement>($"/v1/jobs?queue={queue}&state=dead&limit=5");
+        var ids = json.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetInt64()).ToList();
+        var errors = new List<string>();
+        foreach (var id in ids)
+        {
+            var job = await Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+            errors.Add(string.Join(" | ", job.GetProperty("errors").EnumerateArray().Select(e => e.ToString())));
+        }
+
+        return string.Join("; ", errors);
+    }
 
     public async ValueTask DisposeAsync()
     {

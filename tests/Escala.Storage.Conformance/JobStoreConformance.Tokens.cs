@@ -48,9 +48,9 @@ public abstract partial class JobStoreConformance
         await InsertAsync(TokenJobs(4, 40));
         var first = await LeaseAsync(max: 10, admission: TokenLimits(Budget));
 
-        Assert.True(await Ledger.SettleTokensAsync(first[0].Id, 5, Ct));
-        Assert.True(await Ledger.SettleTokensAsync(first[1].Id, 5, Ct));
-        Assert.False(await Ledger.SettleTokensAsync(999_999, 5, Ct));
+        Assert.True(await Ledger.SettleTokensAsync(first[0].Id, 5, T0, Ct));
+        Assert.True(await Ledger.SettleTokensAsync(first[1].Id, 5, T0, Ct));
+        Assert.False(await Ledger.SettleTokensAsync(999_999, 5, T0, Ct));
 
         Assert.Equal(10, await Ledger.TokensSinceAsync("llm", T0 - TimeSpan.FromMinutes(1), Ct));
         Assert.Equal(2, (await LeaseAsync(max: 10, admission: TokenLimits(Budget), now: T0 + TimeSpan.FromSeconds(1))).Count);
@@ -71,6 +71,25 @@ public abstract partial class JobStoreConformance
         // The other reservation ages out on time; the restamped one counts until its own window is over.
         var afterFirstWindow = T0 + TokenWindow.Of(Budget) + TimeSpan.FromMilliseconds(1);
         Assert.Single(await LeaseAsync(max: 10, admission: TokenLimits(Budget), now: afterFirstWindow));
+    }
+
+    [Fact]
+    public async Task Tokens_SettleNotBefore_MovesTheReservationLaterButNeverEarlier()
+    {
+        await InsertAsync(TokenJobs(4, 40));
+        var first = await LeaseAsync(max: 10, admission: TokenLimits(Budget));
+        var start = T0 + TimeSpan.FromSeconds(20);
+        Assert.True(await Ledger.RestampTokensAsync(first[0].Id, start, Ct));
+        Assert.True(await Ledger.RestampTokensAsync(first[1].Id, start, Ct));
+
+        // The reply of the first began 10 s after its call: it counts from there. The second's "not before" is already past.
+        Assert.True(await Ledger.SettleTokensAsync(first[0].Id, 30, start + TimeSpan.FromSeconds(10), Ct));
+        Assert.True(await Ledger.SettleTokensAsync(first[1].Id, 30, T0, Ct));
+
+        Assert.Equal(60, await Ledger.TokensSinceAsync("llm", start - TimeSpan.FromMilliseconds(1), Ct));
+        Assert.Equal(30, await Ledger.TokensSinceAsync("llm", start + TimeSpan.FromMilliseconds(1), Ct));
+        Assert.Equal(30, await Ledger.TokensSinceAsync("llm", start + TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1), Ct));
+        Assert.Equal(0, await Ledger.TokensSinceAsync("llm", start + TimeSpan.FromSeconds(10), Ct));
     }
 
     [Fact]

@@ -14,8 +14,13 @@ public interface ITokenLedger
     /// </summary>
     Task<bool> RestampTokensAsync(long jobId, DateTimeOffset at, CancellationToken ct);
 
-    /// <summary>Replaces the reservations of job <paramref name="jobId"/> with its actual usage. False when it has none.</summary>
-    Task<bool> SettleTokensAsync(long jobId, long tokens, CancellationToken ct);
+    /// <summary>
+    /// Replaces the reservations of job <paramref name="jobId"/> with its actual usage, and moves them to
+    /// <paramref name="notBefore"/> when that is later than their stamp: the caller knows by then that the provider has
+    /// seen the call, so it must count a whole window from there however late the call reached the provider. False when
+    /// the job has none.
+    /// </summary>
+    Task<bool> SettleTokensAsync(long jobId, long tokens, DateTimeOffset notBefore, CancellationToken ct);
 
     /// <summary>
     /// Records tokens used on <paramref name="resource"/> at <paramref name="at"/> outside any job, e.g. what a provider's

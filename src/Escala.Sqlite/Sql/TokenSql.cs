@@ -11,5 +11,5 @@ internal static class TokenSql
 
     public const string Restamp = "UPDATE resource_tokens SET at = $at WHERE job_id = $job";
 
-    public const string Settle = "UPDATE resource_tokens SET tokens = $tokens WHERE job_id = $job";
+    public const string Settle = "UPDATE resource_tokens SET tokens = $tokens, at = max(at, $notBefore) WHERE job_id = $job";
 }

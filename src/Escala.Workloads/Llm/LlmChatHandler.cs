@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Escala.Configuration;
 using Escala.Execution;
+using Escala.Governance.Tokens;
 using Escala.Storage;
 using Microsoft.Extensions.AI;
 
@@ -49,7 +50,10 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             metrics.FellBack(args.Model, pool.Settings.Name);
         }
 
-        await LedgerAsync(l => l.RestampTokensAsync(context.JobId, time.GetUtcNow(), CancellationToken.None));
+        // The reservation counts from the moment the call goes out, not from the lease that admitted it. The stamp is
+        // written while the call is made, not before it: behind a busy writer the write can take longer than the guard.
+        var callAt = time.GetUtcNow();
+        var restamped = LedgerAsync(l => l.RestampTokensAsync(context.JobId, callAt, CancellationToken.None));
         var started = time.GetTimestamp();
         try
         {
@@ -61,7 +65,12 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             var result = new LlmChatResult(pool.Settings.Name, endpoint.Name, new LlmMessage("assistant", text), finish,
                 usage, (firstToken ?? duration).TotalMilliseconds, duration.TotalMilliseconds, fallbackFrom);
             metrics.Answered(pool.Settings.Name, context.Tenant, usage, firstToken ?? duration, duration);
-            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, usage.TotalTokens, CancellationToken.None));
+
+            // The provider had the call when its reply began: from then the usage counts a whole window (ours is the
+            // window plus the guard), however long the call took to reach it on a busy machine or network.
+            var seen = callAt + (firstToken ?? duration) - TokenWindow.Guard;
+            await restamped;
+            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, usage.TotalTokens, seen, CancellationToken.None));
             return result;
         }
         catch (ClientResultException ex) when (!cancellationToken.IsCancellationRequested)
@@ -69,7 +78,8 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             metrics.Failed(pool.Settings.Name, ex.Status.ToString(CultureInfo.InvariantCulture), time.GetElapsedTime(started));
 
             // The provider refused the call before generating anything: it used no tokens.
-            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, 0, CancellationToken.None));
+            await restamped;
+            await LedgerAsync(l => l.SettleTokensAsync(context.JobId, 0, callAt, CancellationToken.None));
             throw Classify(endpoint, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException
@@ -83,6 +93,10 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
         {
             endpoint.Breaker.Released();
             throw;
+        }
+        finally
+        {
+            await restamped;
         }
     }
 
