@@ -12,10 +12,11 @@ namespace Escala.Governance.Tests;
 public sealed class FairShareTests(PostgresServer postgres, ITestOutputHelper output)
 {
     /// <summary>The fake dependency's latency: one service time of the resource.</summary>
-    private static readonly TimeSpan ServiceTime = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ServiceTime = TimeSpan.FromMilliseconds(250);
 
     private const int Backlog = 10_000;
-    private const int Samples = 20;
+    /// <summary>A hundred, so the p99 is a percentile and not the single longest wait (CI once saw one turn of 1.4 s).</summary>
+    private const int Samples = 100;
 
     private static Dictionary<string, string?> Settings() => NodeSettings.Of(
         ("Resources:llm:Concurrency", "4"),
@@ -62,6 +63,7 @@ public sealed class FairShareTests(PostgresServer postgres, ITestOutputHelper ou
 
         // One job at a time from someone else: another key of the same tenant, then another tenant with no key, in turn.
         var waits = new List<TimeSpan>(Samples);
+        var order = new List<string>(Samples);
         for (var i = 0; i < Samples; i++)
         {
             var (tenant, key) = i % 2 == 0 ? ("tenant-a", "user:b") : ("tenant-b", (string?)null);
@@ -70,15 +72,16 @@ public sealed class FairShareTests(PostgresServer postgres, ITestOutputHelper ou
             await Eventually.UntilAsync(async () => (job = await client.GetAsync(tenant, id, CancellationToken.None))?.AttemptedAt is not null,
                 TimeSpan.FromSeconds(30), $"job {i} of {tenant} {key} started");
             waits.Add(job!.AttemptedAt!.Value - job.CreatedAt);
+            order.Add($"{(job.AttemptedAt.Value - job.CreatedAt).TotalMilliseconds:F0}");
         }
 
         waits.Sort();
         var p50 = waits[Samples / 2];
-        var p99 = waits[^1];
-        output.WriteLine($"wait behind a backlog of {Backlog}: p50 {p50.TotalMilliseconds:F0} ms, p99 (max of {Samples}) {p99.TotalMilliseconds:F0} ms; service time {ServiceTime.TotalMilliseconds} ms");
+        var p99 = waits[(int)Math.Ceiling(0.99 * Samples) - 1];
+        output.WriteLine($"wait behind a backlog of {Backlog}: p50 {p50.TotalMilliseconds:F0} ms, p99 {p99.TotalMilliseconds:F0} ms, longest {waits[^1].TotalMilliseconds:F0} ms of {Samples}; service time {ServiceTime.TotalMilliseconds} ms; in order: {string.Join(" ", order)}");
         var stats = await fake.StatsAsync("llm");
         // The backlog's four calls start and end together: a job submitted just after they turned waits one whole service
-        // time for the next turn, plus that turn's commit and lease (CI measured 1,007 ms once on PostgreSQL).
+        // time for the next turn, plus that turn's commit and lease.
         Assert.True(p99 <= 2 * ServiceTime + LeaseAllowance,
             $"p99 wait {p99.TotalMilliseconds:F0} ms is over twice the service time ({ServiceTime.TotalMilliseconds} ms) plus {LeaseAllowance.TotalMilliseconds} ms");
         Assert.Equal(0, stats.Violations);
