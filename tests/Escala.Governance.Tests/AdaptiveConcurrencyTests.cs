@@ -18,8 +18,8 @@ namespace Escala.Governance.Tests;
 public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
     private static readonly int[] Capacities = [12, 4, 20];
 
