@@ -91,15 +91,19 @@ public sealed class WorkerPool(WorkerPoolSpec spec, string dependencyUrl, Operat
             while (true)
             {
                 await Task.Delay(interval, handled);
-                using var response = await api.PostAsJsonAsync("/v1/workers/heartbeat", lease, handled);
+                try
+                {
+                    using var response = await api.PostAsJsonAsync("/v1/workers/heartbeat", lease, handled);
+                }
+                catch (HttpRequestException)
+                {
+                    // One beat lost (a pooled connection closed under it): the next may still land within the lease, as
+                    // a real worker's would. If none does, the complete call gets 409 and counts as an error.
+                }
             }
         }
         catch (OperationCanceledException) when (handled.IsCancellationRequested)
         {
-        }
-        catch (HttpRequestException)
-        {
-            // A missed heartbeat shows as a lost lease: the complete call then gets 409 and counts as an error.
         }
     }
 
