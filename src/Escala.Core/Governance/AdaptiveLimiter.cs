@@ -10,7 +10,7 @@ namespace Escala.Governance;
 /// <remarks>
 /// <para>
 /// <b>Algorithm: AIMD on round trips, with latency as well as loss as the overload signal.</b> Attempts are grouped in round
-/// trips (at least 3 successes over at least one no-load latency). A round trip whose median latency exceeds
+/// trips (at least 3 successes over at least one no-load latency). Two round trips in a row whose median latency exceeds
 /// <see cref="AdaptiveConcurrencyOptions.Tolerance"/> × the no-load latency (the lowest round-trip median of the last 30 s),
 /// or any 429, throttled failure or timeout, multiplies the limit by <see cref="AdaptiveConcurrencyOptions.Backoff"/>;
 /// otherwise, while at least half the limit is in use, the limit grows by √limit per round trip (by half per round trip
@@ -45,6 +45,9 @@ public sealed class AdaptiveLimiter
     /// <summary>Fewest successes in a round trip.</summary>
     public const int MinSamples = 3;
 
+    /// <summary>Round trips in a row over the tolerance that cut the limit: one alone may be the node's own CPU.</summary>
+    public const int OverloadRoundTrips = 2;
+
     private readonly AdaptiveConcurrencyOptions _options;
     private readonly TimeProvider _time;
     private readonly Queue<(DateTimeOffset At, double MedianMs)> _roundTrips = new();
@@ -56,6 +59,8 @@ public sealed class AdaptiveLimiter
     private double _pendingAdd;
     private LimitAdjustment? _pendingCut;
     private bool _slowStart = true;
+    private int _over;
+    private DateTimeOffset _overSince;
 
     public AdaptiveLimiter(AdaptiveConcurrencyOptions options, TimeProvider time)
     {
@@ -134,9 +139,18 @@ public sealed class AdaptiveLimiter
         var baseline = _roundTrips.Min(r => r.MedianMs);
         if (median > _options.Tolerance * baseline)
         {
-            Cut(earliest, "latency");
+            // One slow round trip can be the node's own CPU (a call's time includes its HTTP client and the thread pool);
+            // a dependency's queue stays. Two in a row cut, as of the first.
+            _overSince = _over == 0 ? earliest : _overSince;
+            if (++_over >= OverloadRoundTrips)
+            {
+                Cut(_overSince, "latency");
+            }
+
             return;
         }
+
+        _over = 0;
 
         if (_slowStart && median > (1 + ((_options.Tolerance - 1) / 2)) * baseline)
         {
@@ -195,6 +209,7 @@ public sealed class AdaptiveLimiter
     private void Cut(DateTimeOffset since, string reason)
     {
         _slowStart = false;
+        _over = 0;
         _pendingAdd = 0;
         ResetWindow();
         if (_pendingCut is null || since < _pendingCut.Value.Since)

@@ -44,6 +44,37 @@ public sealed class AdaptiveLimiterTests
     }
 
     [Fact]
+    public void Record_OneSlowRoundTripAlone_DoesNotCut_TwoInARowDo()
+    {
+        var (sut, shared) = Create(min: 2, max: 50, initial: 20);
+        Window(sut, shared, NoLoad);
+        Window(sut, shared, NoLoad);
+
+        // A stall of the node's own (one round trip at twice the no-load latency), then normal again: no cut.
+        Window(sut, shared, NoLoad * 2);
+        Window(sut, shared, NoLoad);
+        Window(sut, shared, NoLoad * 2);
+        Assert.Equal(0, shared.Cuts);
+        Assert.Equal(20, sut.Current);
+
+        // The dependency's queue stays: the second slow round trip in a row cuts.
+        Window(sut, shared, NoLoad * 2);
+        Assert.Equal(1, shared.Cuts);
+        Assert.Equal(12, sut.Current);
+    }
+
+    /// <summary>One round trip of four attempts of <paramref name="latency"/>: three end now, the fourth one no-load latency later.</summary>
+    private void Window(AdaptiveLimiter sut, SharedLimit shared, TimeSpan latency)
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(i == 3 ? NoLoad : TimeSpan.FromMilliseconds(1));
+            sut.Record(_time.GetUtcNow() - latency, AdaptiveSignal.Success, latency);
+            Flush(sut, shared, running: 1);
+        }
+    }
+
+    [Fact]
     public void Record_Overload_CutsAtOnceAndIgnoresAttemptsStartedBeforeTheCut()
     {
         var (sut, shared) = Create(min: 2, max: 50, initial: 30);
