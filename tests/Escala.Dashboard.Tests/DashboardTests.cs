@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Escala.Dashboard.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -77,6 +79,48 @@ public sealed class DashboardTests(DashboardFixture fixture) : PageTest(fixture)
 
         await Expect(row).ToHaveCountAsync(0);
         await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "completed", $"job {id} completed after the retry");
+    });
+
+    [Fact]
+    public Task WorkflowSteps_DeadStepOffersNoRetry_WaitingStepIsCountedAndListed() => RunAsync(async page =>
+    {
+        using var response = await Node.Http.PostAsJsonAsync("/v1/workflows", new
+        {
+            name = "dash-steps",
+            onFailure = "continue",
+            steps = new object[]
+            {
+                new { name = "flaky", kind = "fail", queue = "work", maxAttempts = 1, args = new { failures = 1 } },
+                new { name = "hold", kind = "gate", queue = "work" },
+                new { name = "after", kind = "noop", queue = "work", dependsOn = new[] { "hold" } },
+            },
+        });
+        response.EnsureSuccessStatusCode();
+        var workflow = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var workflowId = workflow.GetProperty("id").GetInt64();
+        var steps = workflow.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("jobId").GetInt64());
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{steps["flaky"]}")).GetProperty("state").GetString() == "dead", "the flaky step dead");
+
+        // A dead step: the server refuses to run it again on its own (409), so neither view offers it.
+        await page.GotoAsync($"/#/jobs/{steps["flaky"]}");
+        await Expect(Test(page, "job-title").GetByTestId("state")).ToHaveTextAsync("dead");
+        await Expect(Test(page, "workflow")).ToHaveTextAsync($"#{workflowId}, step flaky");
+        await Expect(Test(page, "discard")).ToBeVisibleAsync();
+        await Expect(Test(page, "retry")).ToHaveCountAsync(0);
+        await page.GotoAsync("/#/dead?queue=work");
+        await Expect(Test(page, $"step-{steps["flaky"]}")).ToHaveTextAsync($"step of #{workflowId}");
+        await Expect(Test(page, $"retry-{steps["flaky"]}")).ToHaveCountAsync(0);
+
+        // The step behind the held one waits for its parent: the queues view counts it and links to it.
+        await page.GotoAsync("/#/queues");
+        var waiting = Test(page, "queue-work").Locator("a[href='#/jobs?queue=work&state=waiting']");
+        await Expect(waiting).Not.ToHaveTextAsync("0");
+        await waiting.ClickAsync();
+        await Expect(Test(page, $"job-{steps["after"]}")).ToBeVisibleAsync();
+        await Expect(Test(page, $"job-{steps["after"]}").GetByTestId("state")).ToHaveTextAsync("waiting");
+
+        Node.Gate.Open(steps["hold"]);
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{steps["after"]}")).GetProperty("state").GetString() == "completed", "the waiting step ran once its parent completed");
     });
 
     [Fact]

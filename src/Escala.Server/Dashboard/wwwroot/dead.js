@@ -54,7 +54,10 @@ export function mount(container, params, ctx) {
               h('td', {}, time(job.finishedAt)),
               h('td', { class: 'message' }, last ? [h('span', { class: `badge err-${last.kind}` }, last.kind), ' ', last.message] : '–'),
               h('td', { class: 'actions' },
-                h('button', { type: 'button', testid: `retry-${job.id}`, onclick: () => run('retry', [job.id]) }, 'Retry'),
+                // A workflow's step does not run again on its own (the server answers 409): the workflow is submitted again.
+                job.workflowId == null
+                  ? h('button', { type: 'button', testid: `retry-${job.id}`, onclick: () => run('retry', [job.id]) }, 'Retry')
+                  : h('span', { class: 'muted', testid: `step-${job.id}`, title: 'A workflow step runs again only with its workflow.' }, `step of #${job.workflowId}`),
                 h('button', { type: 'button', class: 'danger', testid: `discard-${job.id}`, onclick: () => run('discard', [job.id]) }, 'Discard')));
           }) : h('tr', {}, h('td', { colspan: 8, class: 'muted empty', testid: 'no-dead' }, 'No dead jobs. ✓')))),
         h('div', { class: 'pager' },

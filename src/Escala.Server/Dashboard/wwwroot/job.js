@@ -42,8 +42,11 @@ export function mount(container, params, ctx) {
     }
   };
 
+  // A finished workflow step does not run again on its own (the server answers 409): no retry button for it.
+  const retryable = () => (FINAL.includes(job.state) && job.workflowId == null) || ['scheduled', 'retryable'].includes(job.state);
+
   const actions = () => h('div', { class: 'actions' },
-    FINAL.includes(job.state) || ['scheduled', 'retryable'].includes(job.state)
+    retryable()
       ? h('button', { type: 'button', class: 'primary', testid: 'retry', onclick: () => act(`Job #${id} will run again.`, async () => { job = await post(`/v1/jobs/${id}/retry`); render(); stream(); }) }, 'Retry now') : null,
     FINAL.includes(job.state) ? null
       : h('button', { type: 'button', testid: 'cancel', onclick: () => act(`Cancel of #${id} asked.`, async () => { job = await post(`/v1/jobs/${id}/cancel`); render(); }) }, 'Cancel'),
@@ -71,6 +74,7 @@ export function mount(container, params, ctx) {
           field('priority', job.priority),
           field('resources', job.resources.length ? job.resources.join(', ') : '–'),
           field('idempotency key', job.idempotencyKey ?? '–'),
+          field('workflow', job.workflowId == null ? '–' : h('span', { testid: 'workflow' }, `#${job.workflowId}, step ${job.step}`)),
           field('created', time(job.createdAt)),
           field('runs at', time(job.runAt)),
           field('last attempt', time(job.attemptedAt)),

@@ -3,7 +3,7 @@
 import { get, ApiError } from './api.js';
 import { h, badge, time } from './dom.js';
 
-const STATES = ['scheduled', 'available', 'running', 'retryable', 'completed', 'cancelled', 'dead'];
+const STATES = ['waiting', 'scheduled', 'available', 'running', 'retryable', 'completed', 'cancelled', 'dead'];
 
 export function mount(container, params, ctx) {
   let queueNames = null; // the filter form is built once, so a poll never wipes what is being typed

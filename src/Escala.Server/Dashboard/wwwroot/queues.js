@@ -4,7 +4,7 @@ import { get, post } from './api.js';
 import { h, number } from './dom.js';
 import { updateDeadCount } from './overview.js';
 
-const STATES = ['scheduled', 'available', 'running', 'retryable', 'completed', 'cancelled', 'dead'];
+const STATES = ['waiting', 'scheduled', 'available', 'running', 'retryable', 'completed', 'cancelled', 'dead'];
 
 export function mount(container, _params, ctx) {
   const toggle = async (queue) => {
