@@ -182,6 +182,7 @@ public sealed class LoadRunner
         OperationType.SubmitSse => new SubmitSseOperation(job, spec.Wait, recent),
         OperationType.Status => new StatusOperation(recent),
         OperationType.Batch => new BatchOperation(job, spec.BatchSize),
+        OperationType.Workflow => new WorkflowOperation(job, spec.FanOut, spec.Wait),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "no IOperation for this type"),
     };
 

@@ -10,7 +10,7 @@ namespace Escala.Server.Tests.LoadTest;
 /// </summary>
 public sealed class LoadTestRunTests
 {
-    /// <summary>Closed model: submit-wait through a limited resource, SSE, batches, status polls, and an external worker pool.</summary>
+    /// <summary>Closed model: submit-wait through a limited resource, SSE, batches, status polls, workflows, and an external worker pool.</summary>
     private const string Closed = """
         name: closed-run
         workload: { users: 8, rampUp: 1s, duration: 5s, drain: 30s, think: 20ms..60ms }
@@ -22,6 +22,7 @@ public sealed class LoadTestRunTests
           - { name: follow, type: submit-sse, kind: noop, weight: 1 }
           - { name: bulk, type: batch, kind: noop, batchSize: 5, weight: 1 }
           - { name: poll, type: status, weight: 1 }
+          - { name: flow, type: workflow, kind: noop, fanOut: 3, weight: 1 }
           - { name: pii, type: submit-wait, kind: pii.detect, queue: ext, users: 2 }
         workers:
           - { name: ext, queue: ext, count: 2, dependency: detect }
@@ -46,7 +47,7 @@ public sealed class LoadTestRunTests
         Assert.True(exit == 0, $"exit {exit}: {Failures(report)}");
         Assert.True(report.GetProperty("pass").GetBoolean());
         var ops = report.GetProperty("operations").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
-        Assert.Equal(["ask", "bulk", "follow", "pii", "poll", "worker:ext"], ops.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ask", "bulk", "flow", "follow", "pii", "poll", "worker:ext"], ops.Keys.Order(StringComparer.Ordinal));
         var timeline = report.GetProperty("timeline").EnumerateArray().ToList();
         foreach (var (name, op) in ops)
         {
@@ -149,6 +150,29 @@ public sealed class LoadTestRunTests
         Assert.True(ops["scan"].GetProperty("ok").GetInt64() >= 2);
         Assert.Equal(0, ops["worker:ext"].GetProperty("errors").GetInt64());
         Assert.Equal(ops["scan"].GetProperty("ok").GetInt64(), ops["worker:ext"].GetProperty("ok").GetInt64());
+    }
+
+    [Fact]
+    public async Task StreamsOverTheNodesCap_RefusedWith429_TheReportNamesTheCap()
+    {
+        const string followers = """
+            name: followers
+            workload: { users: 6, duration: 2s, drain: 30s }
+            dependencies:
+              llm: { latency: 1s }
+            operations:
+              - { name: follow, type: submit-sse, dependency: llm }
+            """;
+        await using var node = await TestNode.StartAsync(new Dictionary<string, string?>(LoopbackFakes) { ["Security:MaxStreamsPerKey"] = "2" });
+        using var output = new TempDirectory();
+
+        var (_, report) = await RunAsync(followers, node, output);
+
+        var follow = report.GetProperty("operations").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "follow");
+        Assert.True(follow.GetProperty("ok").GetInt64() > 0, "no stream was served");
+        Assert.True(follow.GetProperty("errorReasons").GetProperty("events HTTP 429").GetInt64() > 0, Failures(report));
+        var hint = report.GetProperty("hints").EnumerateArray().Single(h => h.GetProperty("bottleneck").GetString() == "the node's stream cap");
+        Assert.Contains("security.maxStreamsPerKey", hint.GetProperty("change").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class ScenarioLoaderTests
     [InlineData("weight: 3", "wieght: 3", "operations[0].wieght: unknown field; did you mean 'weight'?")]
     [InlineData("duration: 10s", "duration: 10 parsecs", "workload.duration: '10 parsecs' is not a duration")]
     [InlineData("users: 4,", "users: 4, rate: 5/s,", "workload: give exactly one of users")]
-    [InlineData("type: status", "type: workflow", "operations[2].type: 'workflow' is not available: workflows do not exist")]
+    [InlineData("type: status", "type: workflow, fanOut: 0", "operations[2].fanOut: '0' is not a whole number from 1 to 100")]
     [InlineData("type: status", "type: poll", "operations[2].type: 'poll' is not an operation type")]
     [InlineData("dependency: ocr,", "dependency: tesseract,", "operations[1].dependency: 'tesseract' is not in dependencies")]
     [InlineData("ask: { p95", "asks: { p95", "sla.operations.asks: 'asks' is not an operation of this scenario")]

@@ -98,6 +98,27 @@ public static class CapacityAdvisor
                 $"set resources.{d.Resource ?? d.Name}.rate to the provider's quota so jobs wait in Escala instead of burning attempts"));
         }
 
+        // 429s from the node itself (the dependencies' are counted above): its caps on open event streams, or its API
+        // rate limits, refused the load before any job was involved.
+        foreach (var op in operations)
+        {
+            var streams = op.ErrorReasons.Where(r => r.Key == "events HTTP 429").Sum(r => r.Value);
+            var limited = op.ErrorReasons.Where(r => r.Key.EndsWith("HTTP 429", StringComparison.Ordinal) && r.Key != "events HTTP 429").Sum(r => r.Value);
+            if (streams > 0)
+            {
+                hints.Add(new CapacityHint("the node's stream cap",
+                    $"{op.Name}: the node refused {streams} event streams with 429 (open streams per key, or per address without keys, are capped)",
+                    "raise security.maxStreamsPerKey (default 20) and security.maxStreams (1000 per node) to the streams your callers keep open, give callers their own keys, or poll instead of following"));
+            }
+
+            if (limited > 0)
+            {
+                hints.Add(new CapacityHint("the node's rate limits",
+                    $"{op.Name}: the node answered 429 to {limited} requests",
+                    "the API's own rate limits (security.rateLimits) refused them: raise them to the load you expect, or spread it over more keys"));
+            }
+        }
+
         if (generator.Dropped > 0)
         {
             hints.Add(new CapacityHint("offered load not absorbed",

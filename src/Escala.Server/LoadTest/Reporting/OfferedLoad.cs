@@ -25,6 +25,6 @@ public sealed class OfferedLoad(Scenario scenario)
         var mix = scenario.Operations.Where(o => o.Weight > 0).ToList();
         var total = mix.Sum(o => o.Weight);
         return mix.Where(o => o.Type != OperationType.Status && matches(o))
-            .Sum(o => rate / scenario.TimeScale * o.Weight / total * (o.Type == OperationType.Batch ? o.BatchSize : 1));
+            .Sum(o => rate / scenario.TimeScale * o.Weight / total * (o.Type switch { OperationType.Batch => o.BatchSize, OperationType.Workflow => o.FanOut + 1, _ => 1 }));
     }
 }

@@ -36,6 +36,9 @@ public sealed record OperationSpec
     /// <summary>Jobs per call of a <see cref="OperationType.Batch"/>. Defaults to 10.</summary>
     public int BatchSize { get; init; } = ScenarioDefaults.BatchSize;
 
-    /// <summary>How long <see cref="OperationType.SubmitWait"/> and <see cref="OperationType.SubmitSse"/> wait for the result. Defaults to 60 s.</summary>
+    /// <summary>Steps of a <see cref="OperationType.Workflow"/> that run side by side before the one that joins them. Defaults to 3.</summary>
+    public int FanOut { get; init; } = ScenarioDefaults.FanOut;
+
+    /// <summary>How long <see cref="OperationType.SubmitWait"/>, <see cref="OperationType.SubmitSse"/> and <see cref="OperationType.Workflow"/> wait for the result. Defaults to 60 s.</summary>
     public TimeSpan Wait { get; init; } = ScenarioDefaults.Wait;
 }

@@ -1,8 +1,8 @@
 namespace Escala.Server.LoadTest.Scenarios;
 
 /// <summary>
-/// What a virtual user does in one operation. Extension point: a new type (workflows, when they exist) is one value
-/// here, its wire name in <see cref="OperationTypes"/>, and one <c>IOperation</c> in <c>LoadTest/Operations</c>.
+/// What a virtual user does in one operation. Extension point: a new type is one value here, its wire name in
+/// <see cref="OperationTypes"/>, and one <c>IOperation</c> in <c>LoadTest/Operations</c>.
 /// </summary>
 public enum OperationType
 {
@@ -20,4 +20,10 @@ public enum OperationType
 
     /// <summary><c>POST /v1/jobs/batch</c> with <c>batchSize</c> jobs; ok on 2xx. Latency is the acknowledgement.</summary>
     Batch,
+
+    /// <summary>
+    /// <c>POST /v1/workflows</c>: <c>fanOut</c> steps of the job side by side, then one that waits for them all; then
+    /// <c>GET /v1/workflows/{id}/events</c> to <c>done</c>. Ok when the workflow completed.
+    /// </summary>
+    Workflow,
 }

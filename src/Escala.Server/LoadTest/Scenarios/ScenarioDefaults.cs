@@ -15,6 +15,9 @@ public static class ScenarioDefaults
     /// <summary><c>operations[].batchSize</c>.</summary>
     public const int BatchSize = 10;
 
+    /// <summary><c>operations[].fanOut</c>: steps side by side in a <c>workflow</c> operation.</summary>
+    public const int FanOut = 3;
+
     /// <summary><c>dependencies.*.retryAfter</c>.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 

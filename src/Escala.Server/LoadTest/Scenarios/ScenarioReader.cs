@@ -86,7 +86,7 @@ internal static class ScenarioReader
 
     private static OperationSpec? ReadOperation(Field field, Dictionary<string, DependencySpec> dependencies)
     {
-        field.Mapping("name", "type", "weight", "users", "think", "kind", "queue", "dependency", "resources", "args", "batchSize", "wait");
+        field.Mapping("name", "type", "weight", "users", "think", "kind", "queue", "dependency", "resources", "args", "batchSize", "fanOut", "wait");
         var name = field["name"].Text(required: true);
         var typeName = field["type"].Text(required: true);
         OperationType? type = null;
@@ -137,6 +137,7 @@ internal static class ScenarioReader
             Resources = resources.Count > 0 || dependencyResource is null ? resources : [dependencyResource],
             Args = field["args"].IsMapping ? field["args"].ToJson()!.AsObject() : null,
             BatchSize = field["batchSize"].Whole(1, 10_000) ?? ScenarioDefaults.BatchSize,
+            FanOut = field["fanOut"].Whole(1, 100) ?? ScenarioDefaults.FanOut,
             Wait = wait,
         };
     }
