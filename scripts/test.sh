@@ -2,6 +2,7 @@
 # The whole test suite, with its own set-up: the README's second command, and what CI runs.
 #
 #   scripts/test.sh [extra dotnet test arguments]
+#   ESCALA_MEASURE=1 scripts/test.sh     also the measurements (category Measurement)
 #
 # Starts a throwaway PostgreSQL on a free loopback port in a temporary directory (installing it
 # with apt-get when missing), runs every test project in Release, stops PostgreSQL and deletes the
@@ -56,7 +57,11 @@ log="$work/test.log"
 status=0
 # One test project at a time (-m:1): the process, cluster and governance tests start real servers and
 # measure timings, and on a 2-core machine running them side by side only adds noise.
-dotnet test Escala.slnx -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log" || status=$?
+# Measurements (throughput compared between runs, category Measurement) are not pass/fail on a shared machine:
+# ESCALA_MEASURE=1 runs them too.
+filter=(--filter "Category!=Measurement")
+if [[ "${ESCALA_MEASURE:-}" == 1 ]]; then filter=(); fi
+dotnet test Escala.slnx -c Release --no-build -nologo -m:1 "${filter[@]}" "$@" 2>&1 | tee "$log" || status=$?
 
 # The Python SDK against a real server (its tests start the Release build of escala on a free loopback port).
 echo "== testing clients/python"
