@@ -10,7 +10,6 @@ namespace Escala.Server.LoadTest.Operations;
 /// </summary>
 public sealed class SubmitSseOperation(JobTemplate job, TimeSpan wait, RecentJobs recent) : IOperation
 {
-    private readonly string _maxDuration = $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}s";
 
     public async Task<Outcome> RunAsync(HttpClient api, CancellationToken ct)
     {
@@ -28,45 +27,33 @@ public sealed class SubmitSseOperation(JobTemplate job, TimeSpan wait, RecentJob
             recent.Add(id);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}/events?maxDuration={_maxDuration}");
-        using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
+        return await EventFollower.FollowAsync(api, $"/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}/events", wait, Decide, ct);
+    }
+
+    /// <summary>The job's outcome from <c>done</c> (or a final <c>state</c>), a failure on <c>timeout</c>; null to read on.</summary>
+    private static Outcome? Decide(string? eventName, string data)
+    {
+        switch (eventName)
         {
-            return Outcome.Failure($"events HTTP {(int)response.StatusCode}");
-        }
-
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        string? eventName = null;
-        while (await reader.ReadLineAsync(ct) is { } line)
-        {
-            if (line.StartsWith("event:", StringComparison.Ordinal))
+            case "timeout":
+                return Outcome.Failure("events timeout");
+            case "done":
             {
-                eventName = line[6..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal) && eventName is "done" or "timeout" or "state")
-            {
-                if (eventName == "state")
-                {
-                    // A node without the "done for a job already final" fix ends such a stream after one state event.
-                    using var state = JsonDocument.Parse(line[5..]);
-                    if (state.RootElement.GetProperty("state").GetString() is "completed" or "cancelled" or "dead")
-                    {
-                        return JobTemplate.FinalOutcome(state.RootElement);
-                    }
-
-                    continue;
-                }
-
-                if (eventName == "timeout")
-                {
-                    return Outcome.Failure("events timeout");
-                }
-
-                using var done = JsonDocument.Parse(line[5..]);
+                using var done = JsonDocument.Parse(data);
                 return JobTemplate.FinalOutcome(done.RootElement);
             }
-        }
 
-        return Outcome.Failure("events ended before done");
+            case "state":
+            {
+                // A node without the "done for a job already final" fix ends such a stream after one state event.
+                using var state = JsonDocument.Parse(data);
+                return state.RootElement.GetProperty("state").GetString() is "completed" or "cancelled" or "dead"
+                    ? JobTemplate.FinalOutcome(state.RootElement)
+                    : null;
+            }
+
+            default:
+                return null;
+        }
     }
 }

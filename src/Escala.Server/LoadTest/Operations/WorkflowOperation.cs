@@ -14,7 +14,6 @@ namespace Escala.Server.LoadTest.Operations;
 public sealed class WorkflowOperation(JobTemplate job, int fanOut, TimeSpan wait) : IOperation
 {
     private readonly string _body = Body(job, fanOut);
-    private readonly string _maxDuration = $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}s";
 
     public async Task<Outcome> RunAsync(HttpClient api, CancellationToken ct)
     {
@@ -31,35 +30,25 @@ public sealed class WorkflowOperation(JobTemplate job, int fanOut, TimeSpan wait
             id = answer.GetProperty("id").GetInt64();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/workflows/{id.ToString(CultureInfo.InvariantCulture)}/events?maxDuration={_maxDuration}");
-        using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
+        return await EventFollower.FollowAsync(api, $"/v1/workflows/{id.ToString(CultureInfo.InvariantCulture)}/events", wait, Decide, ct);
+    }
+
+    /// <summary>Ok when <c>done</c> says completed, a failure on <c>timeout</c>; null to read on.</summary>
+    private static Outcome? Decide(string? eventName, string data)
+    {
+        if (eventName == "timeout")
         {
-            return Outcome.Failure($"events HTTP {(int)response.StatusCode}");
+            return Outcome.Failure("events timeout");
         }
 
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        string? eventName = null;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        if (eventName != "done")
         {
-            if (line.StartsWith("event:", StringComparison.Ordinal))
-            {
-                eventName = line[6..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal) && eventName is "done" or "timeout")
-            {
-                if (eventName == "timeout")
-                {
-                    return Outcome.Failure("events timeout");
-                }
-
-                using var done = JsonDocument.Parse(line[5..]);
-                var state = done.RootElement.GetProperty("state").GetString();
-                return state == "completed" ? Outcome.Success() : Outcome.Failure($"workflow {state}");
-            }
+            return null;
         }
 
-        return Outcome.Failure("events ended before done");
+        using var done = JsonDocument.Parse(data);
+        var state = done.RootElement.GetProperty("state").GetString();
+        return state == "completed" ? Outcome.Success() : Outcome.Failure($"workflow {state}");
     }
 
     private static string Body(JobTemplate job, int fanOut)

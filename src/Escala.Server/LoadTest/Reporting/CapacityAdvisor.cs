@@ -1,5 +1,7 @@
 using System.Globalization;
 using Escala.Server.LoadTest.Measuring;
+using Escala.Server.LoadTest.Operations;
+using Microsoft.AspNetCore.Http;
 
 namespace Escala.Server.LoadTest.Reporting;
 
@@ -102,8 +104,9 @@ public static class CapacityAdvisor
         // rate limits, refused the load before any job was involved.
         foreach (var op in operations)
         {
-            var streams = op.ErrorReasons.Where(r => r.Key == "events HTTP 429").Sum(r => r.Value);
-            var limited = op.ErrorReasons.Where(r => r.Key.EndsWith("HTTP 429", StringComparison.Ordinal) && r.Key != "events HTTP 429").Sum(r => r.Value);
+            var refusedStream = EventFollower.Refused(StatusCodes.Status429TooManyRequests);
+            var streams = op.ErrorReasons.GetValueOrDefault(refusedStream);
+            var limited = op.ErrorReasons.Where(r => r.Key.EndsWith("HTTP 429", StringComparison.Ordinal) && r.Key != refusedStream).Sum(r => r.Value);
             if (streams > 0)
             {
                 hints.Add(new CapacityHint("the node's stream cap",

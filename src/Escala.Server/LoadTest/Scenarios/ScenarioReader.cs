@@ -98,9 +98,7 @@ internal static class ScenarioReader
             }
             else
             {
-                field["type"].Error(OperationTypes.NotYet.TryGetValue(typeName, out var why)
-                    ? $"'{typeName}' is not available: {why}"
-                    : $"'{typeName}' is not an operation type; use one of {string.Join(", ", OperationTypes.ByName.Keys)}");
+                field["type"].Error($"'{typeName}' is not an operation type; use one of {string.Join(", ", OperationTypes.ByName.Keys)}");
             }
         }
 
