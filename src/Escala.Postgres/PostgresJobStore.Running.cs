@@ -127,8 +127,11 @@ public sealed partial class PostgresJobStore
             await using var cmd = _dataSource.CreateCommand(
                 $"""
                 WITH RECURSIVE c AS (
-                    SELECT * FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
-                                         @errors::text[], @run_at::timestamptz[]) AS c(id, token, outcome, result, error, run_at)
+                    -- A lease named twice in one call: the first mention wins (UPDATE ... FROM would pick either).
+                    SELECT DISTINCT ON (id, token) id, token, outcome, result, error, run_at
+                    FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
+                                @errors::text[], @run_at::timestamptz[]) WITH ORDINALITY AS c(id, token, outcome, result, error, run_at, ord)
+                    ORDER BY id, token, ord
                 ),
                 done AS (
                     UPDATE {Schema}.jobs j SET
@@ -146,7 +149,7 @@ public sealed partial class PostgresJobStore
                         lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
                     FROM c
                     WHERE j.id = c.id AND j.lease_token = c.token
-                    RETURNING j.id, j.state, j.queue, j.workflow_id
+                    RETURNING j.id, j.state, j.queue, j.workflow_id, c.token
                 ),
                 fin AS (
                     SELECT id, state, workflow_id FROM done WHERE workflow_id IS NOT NULL AND state IN (4, 5, 6)
@@ -156,9 +159,9 @@ public sealed partial class PostgresJobStore
                     SELECT pg_notify(@channel, @origin || q.queue)
                     FROM (SELECT queue FROM done WHERE state = 1 UNION SELECT queue FROM settled WHERE state = 1) AS q
                 )
-                SELECT {RowDone}, id, state, queue, (SELECT count(*) FROM woken) FROM done
-                UNION ALL SELECT DISTINCT {RowReleased}, 0::bigint, state, queue, 0 FROM settled WHERE state = 1
-                UNION ALL SELECT {RowFinished}, id, state, '', 0 FROM finished WHERE state <> 0
+                SELECT {RowDone}, id, state, queue, (SELECT count(*) FROM woken), token FROM done
+                UNION ALL SELECT DISTINCT {RowReleased}, 0::bigint, state, queue, 0, NULL FROM settled WHERE state = 1
+                UNION ALL SELECT {RowFinished}, id, state, '', 0, NULL FROM finished WHERE state <> 0
                 """);
             cmd.Parameters.AddWithValue("ids", ids);
             cmd.Parameters.AddWithValue("tokens", tokens);
@@ -169,7 +172,7 @@ public sealed partial class PostgresJobStore
             cmd.Parameters.AddWithValue("now", Instants.ToDb(now));
             cmd.Parameters.AddWithValue("channel", _channel);
             cmd.Parameters.AddWithValue("origin", _listener.Origin);
-            var applied = new HashSet<long>();
+            var applied = new HashSet<(long Id, string Token)>();
             var woken = new HashSet<string>(StringComparer.Ordinal);
             var finished = new List<long>();
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -185,7 +188,7 @@ public sealed partial class PostgresJobStore
 
                     if (row == RowDone)
                     {
-                        applied.Add(reader.GetInt64(1));
+                        applied.Add((reader.GetInt64(1), reader.GetString(5)));
                     }
 
                     if (reader.GetInt16(2) == (short)JobState.Available)
@@ -202,11 +205,11 @@ public sealed partial class PostgresJobStore
                 _changes.Mark();
             }
 
-            // A job named twice in one call changes once: the first mention is the one reported applied.
+            // A lease named twice in one call changes once: the first mention is the one reported applied.
             var answers = new bool[n];
             for (var i = 0; i < n; i++)
             {
-                answers[i] = applied.Remove(ids[i]);
+                answers[i] = applied.Remove((ids[i], tokens[i]));
             }
 
             return answers;

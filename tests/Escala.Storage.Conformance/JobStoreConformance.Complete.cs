@@ -1,4 +1,5 @@
 using Escala.Jobs;
+using Escala.Workflows;
 using Xunit;
 
 namespace Escala.Storage.Conformance;
@@ -17,6 +18,60 @@ public abstract partial class JobStoreConformance
         Assert.Equal("{\"ok\":true}", stored.Result);
         Assert.Equal(T0.AddSeconds(3), stored.FinishedAt);
         AssertNoLease(stored);
+    }
+
+    [Fact]
+    public async Task Complete_ManyInOneCall_EachAsIfCompletedAlone()
+    {
+        // One call with every kind of completion the store may group: plain successes (small, unicode and large
+        // results), a lost lease, a failure, the same job under a stale lease then its own lease twice, and two steps of
+        // one workflow that join.
+        var jobs = new List<Job>();
+        foreach (var _ in Enumerable.Range(0, 6))
+        {
+            jobs.Add(await InsertAndLeaseAsync());
+        }
+
+        var workflow = await CreateWorkflowAsync(WorkflowFailurePolicy.FailWorkflow, ("a", []), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]));
+        await CompleteAsync((await LeaseStepAsync("a")).Lease, new JobOutcome.Succeeded("1"));
+        var (b, c) = (await LeaseStepAsync("b"), await LeaseStepAsync("c"));
+        var large = "{\"text\":\"" + new string('x', 10_000) + "\"}";
+        const string Unicode = "{\"text\":\"é <b> \\\" \\n ✓\"}";
+        var lost = new LeaseRef(jobs[2].Id, "not-the-token");
+
+        var applied = await Store.CompleteAsync(
+            [
+                new Completion(jobs[0].Lease, new JobOutcome.Succeeded(null)),
+                new Completion(jobs[1].Lease, new JobOutcome.Succeeded(Unicode)),
+                new Completion(lost, new JobOutcome.Succeeded("\"forged\"")),
+                new Completion(jobs[3].Lease, new JobOutcome.Failed(Error(1), T0.AddSeconds(10))),
+                new Completion(jobs[4].Lease, new JobOutcome.Succeeded(large)),
+                new Completion(b.Lease, new JobOutcome.Succeeded("\"b\"")),
+                new Completion(jobs[5].Lease with { Token = "stale" }, new JobOutcome.Succeeded("\"stale\"")),
+                new Completion(jobs[5].Lease, new JobOutcome.Succeeded("2")),
+                new Completion(jobs[5].Lease, new JobOutcome.Succeeded("3")),
+                new Completion(c.Lease, new JobOutcome.Succeeded("\"c\"")),
+            ],
+            T0.AddSeconds(3),
+            Ct);
+
+        Assert.Equal([true, true, false, true, true, true, false, true, false, true], applied);
+        var first = await GetAsync(jobs[0].Id);
+        Assert.Equal((JobState.Completed, (string?)null, (DateTimeOffset?)T0.AddSeconds(3)), (first.State, first.Result, first.FinishedAt));
+        Assert.Equal(Unicode, (await GetAsync(jobs[1].Id)).Result);
+        var stillRunning = await GetAsync(jobs[2].Id);
+        Assert.Equal((JobState.Running, (string?)null), (stillRunning.State, stillRunning.Result));
+        Assert.Equal(JobState.Retryable, (await GetAsync(jobs[3].Id)).State);
+        Assert.Equal(large, (await GetAsync(jobs[4].Id)).Result);
+        Assert.Equal("2", (await GetAsync(jobs[5].Id)).Result);
+        foreach (var job in jobs.Where(job => job.Id != jobs[2].Id))
+        {
+            AssertNoLease(await GetAsync(job.Id));
+        }
+
+        var steps = await StepsAsync(workflow.Id);
+        Assert.Equal((JobState.Completed, JobState.Completed, JobState.Available), (steps["b"].Job.State, steps["c"].Job.State, steps["d"].Job.State));
+        Assert.Equal("d", Assert.Single(await LeaseAsync("wf", 10)).Step);
     }
 
     [Fact]
