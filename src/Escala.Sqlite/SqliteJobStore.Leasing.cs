@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Escala.Jobs;
 using Escala.Sqlite.Sql;
 using Escala.Sqlite.Writer;
@@ -80,15 +83,102 @@ public sealed partial class SqliteJobStore
             finished.Clear();
             var nowMs = Instants.ToMs(now);
             var applied = new bool[completions.Count];
+            var done = SucceedMany(context, completions, nowMs, applied);
             for (var i = 0; i < completions.Count; i++)
             {
-                applied[i] = Complete(context, completions[i], nowMs, finished);
+                if (!done[i])
+                {
+                    applied[i] = Complete(context, completions[i], nowMs, finished);
+                }
             }
 
             return applied;
         }, ct);
         _workflowsFinished.Publish(finished);
         return applied;
+    }
+
+    /// <summary>Successes with small results whose job ids the batch names once; above this, one statement each is as cheap.</summary>
+    private const int MaxBatchedResultChars = 4096;
+
+    /// <summary>
+    /// Completes the plain successes among <paramref name="completions"/> in one statement (a no-op job's completion
+    /// is otherwise a statement of its own: most of the writer's time per job). Marks in the returned array the
+    /// completions it applied; the rest (failures, workflow steps, large results, an id named twice, lost leases) go
+    /// one by one, as before.
+    /// </summary>
+    private static bool[] SucceedMany(WriteContext context, IReadOnlyList<Completion> completions, long nowMs, bool[] applied)
+    {
+        var done = new bool[completions.Count];
+        if (completions.Count < 2)
+        {
+            return done;
+        }
+
+        var seen = new HashSet<long>();
+        HashSet<long>? repeated = null;
+        foreach (var completion in completions)
+        {
+            if (!seen.Add(completion.Lease.JobId))
+            {
+                (repeated ??= []).Add(completion.Lease.JobId);
+            }
+        }
+
+        List<int>? batched = null;
+        for (var i = 0; i < completions.Count; i++)
+        {
+            if (completions[i].Outcome is JobOutcome.Succeeded succeeded
+                && (succeeded.Result is null || succeeded.Result.Length <= MaxBatchedResultChars)
+                && repeated?.Contains(completions[i].Lease.JobId) != true)
+            {
+                (batched ??= []).Add(i);
+            }
+        }
+
+        if (batched is not { Count: > 1 })
+        {
+            return done;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(batched.Count * 48);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var i in batched)
+            {
+                var completion = completions[i];
+                json.WriteStartArray();
+                json.WriteNumberValue(completion.Lease.JobId);
+                json.WriteStringValue(completion.Lease.Token);
+                json.WriteStringValue(((JobOutcome.Succeeded)completion.Outcome).Result);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        var completed = new HashSet<long>();
+        using (var reader = context.Prepared(JobSql.SucceedMany)
+            .Set("$batch", Encoding.UTF8.GetString(buffer.WrittenSpan)).Set("$now", nowMs).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                completed.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var i in batched)
+        {
+            // A job the batch did not complete is a workflow step (settled by Succeed) or a lost lease (Succeed says so).
+            if (completed.Contains(completions[i].Lease.JobId))
+            {
+                applied[i] = true;
+                done[i] = true;
+            }
+        }
+
+        return done;
     }
 
     private static IReadOnlyList<Job> Lease(WriteContext context, LeaseRequest request, Governance.FairTurns turns)

@@ -109,6 +109,15 @@ internal static class JobSql
     public const string Succeed =
         "UPDATE jobs SET state = 4, result = $result, finished_at = $now, " + ClearLease + " " + WhereLeased + ReturningWorkflow;
 
+    /// <summary>
+    /// <see cref="Succeed"/> for many jobs in one statement: <c>$batch</c> is a JSON array of <c>[id, token, result]</c>.
+    /// Returns the ids it completed. Workflow steps are left to <see cref="Succeed"/>, which settles their workflow.
+    /// </summary>
+    public const string SucceedMany =
+        "UPDATE jobs SET state = 4, result = c.value ->> 2, finished_at = $now, " + ClearLease + " " +
+        "FROM json_each($batch) AS c WHERE jobs.id = c.value ->> 0 AND jobs.state = 2 AND jobs.lease_token = c.value ->> 1 " +
+        "AND jobs.workflow_id IS NULL RETURNING jobs.id";
+
     public const string FailRetryable =
         "UPDATE jobs SET state = 3, run_at = $run_at, errors = json_insert(coalesce(errors, '[]'), '$[#]', json($error)), " +
         ClearLease + " " + WhereLeased;
