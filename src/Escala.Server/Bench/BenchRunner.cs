@@ -40,7 +40,7 @@ internal static class BenchRunner
             overrides[$"Resources:{r.Name}:Concurrency"] = r.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var app = await EscalaHost.BuildAsync(new ServeOptions { Store = options.Store ?? tempDirectory, Overrides = overrides });
+        var app = await EscalaHost.BuildAsync(new ServeOptions { Store = options.Store ?? tempDirectory, Overrides = overrides, LogToStandardError = true });
         var gate = new CompletionGate();
         var latency = new LongConcurrentHistogram(1, TimeStamp.Hours(1), 3);
         using var listener = new MeterListener();

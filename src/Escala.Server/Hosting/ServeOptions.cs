@@ -17,6 +17,12 @@ public sealed record ServeOptions
     /// <summary>The configuration file. Defaults to <c>escala.json</c> in the working directory, when present.</summary>
     public string? Config { get; init; }
 
+    /// <summary>
+    /// Logs go to standard error, leaving standard output to the command's own result (the bench's table or JSON);
+    /// <c>escala serve</c> logs to standard output.
+    /// </summary>
+    public bool LogToStandardError { get; init; }
+
     /// <summary>Extra configuration keys (tests and the bench use these).</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
 }
