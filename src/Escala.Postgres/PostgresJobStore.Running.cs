@@ -90,7 +90,10 @@ public sealed partial class PostgresJobStore
 
         return Guard<IReadOnlyList<bool>>(async () =>
         {
-            var n = completions.Count;
+            // A lease named twice in one call changes its job once, by its first mention: the others are not sent
+            // (UPDATE ... FROM joined to two rows for one job would apply either of them).
+            var sent = FirstMentions(completions);
+            var n = sent.Count;
             var ids = new long[n];
             var tokens = new string[n];
             var outcomes = new short[n];
@@ -99,9 +102,10 @@ public sealed partial class PostgresJobStore
             var runAt = new DateTimeOffset?[n];
             for (var i = 0; i < n; i++)
             {
-                ids[i] = completions[i].Lease.JobId;
-                tokens[i] = completions[i].Lease.Token;
-                switch (completions[i].Outcome)
+                var completion = completions[sent[i]];
+                ids[i] = completion.Lease.JobId;
+                tokens[i] = completion.Lease.Token;
+                switch (completion.Outcome)
                 {
                     case JobOutcome.Succeeded s:
                         outcomes[i] = OutcomeSucceeded;
@@ -120,18 +124,15 @@ public sealed partial class PostgresJobStore
                         runAt[i] = Instants.ToDb(r.RunAt);
                         break;
                     default:
-                        throw new ArgumentException($"Unknown outcome {completions[i].Outcome.GetType().Name}.", nameof(completions));
+                        throw new ArgumentException($"Unknown outcome {completion.Outcome.GetType().Name}.", nameof(completions));
                 }
             }
 
             await using var cmd = _dataSource.CreateCommand(
                 $"""
                 WITH RECURSIVE c AS (
-                    -- A lease named twice in one call: the first mention wins (UPDATE ... FROM would pick either).
-                    SELECT DISTINCT ON (id, token) id, token, outcome, result, error, run_at
-                    FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
-                                @errors::text[], @run_at::timestamptz[]) WITH ORDINALITY AS c(id, token, outcome, result, error, run_at, ord)
-                    ORDER BY id, token, ord
+                    SELECT * FROM unnest(@ids::bigint[], @tokens::text[], @outcomes::smallint[], @results::text[],
+                                         @errors::text[], @run_at::timestamptz[]) AS c(id, token, outcome, result, error, run_at)
                 ),
                 done AS (
                     UPDATE {Schema}.jobs j SET
@@ -205,14 +206,29 @@ public sealed partial class PostgresJobStore
                 _changes.Mark();
             }
 
-            // A lease named twice in one call changes once: the first mention is the one reported applied.
-            var answers = new bool[n];
+            var answers = new bool[completions.Count];
             for (var i = 0; i < n; i++)
             {
-                answers[i] = applied.Remove((ids[i], tokens[i]));
+                answers[sent[i]] = applied.Contains((ids[i], tokens[i]));
             }
 
             return answers;
         });
+    }
+
+    /// <summary>The index of each lease's first mention in <paramref name="completions"/>, in order.</summary>
+    private static List<int> FirstMentions(IReadOnlyList<Completion> completions)
+    {
+        var seen = new HashSet<LeaseRef>(completions.Count);
+        var first = new List<int>(completions.Count);
+        for (var i = 0; i < completions.Count; i++)
+        {
+            if (seen.Add(completions[i].Lease))
+            {
+                first.Add(i);
+            }
+        }
+
+        return first;
     }
 }
