@@ -26,6 +26,7 @@ public static class SecurityServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = SecurityDefaults.SmallBodyBytes);
         var authentication = services.AddAuthentication();
+        WithoutDataProtectionStartup(services);
         if (security.Options.Jwt is { } jwt)
         {
             authentication.AddJwtBearer(o =>
@@ -61,6 +62,24 @@ public static class SecurityServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// <c>AddAuthentication</c> brings ASP.NET Core's data protection, whose hosted service loads (and on first start
+    /// creates) a key ring at start-up: an unencrypted key file in <c>~/.aspnet/DataProtection-Keys</c>, outside the
+    /// node's data directory, and the XML and OpenSSL libraries in every node's memory (about 9 MB). Nothing in Escala
+    /// protects data with it (no cookies, no antiforgery; bearer keys and JWTs do not use it), so it does not start.
+    /// </summary>
+    private static void WithoutDataProtectionStartup(IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService)
+                && services[i].ImplementationType?.Namespace?.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) == true)
+            {
+                services.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>The middleware, in order, and <c>/v1/keys</c>. Call before mapping endpoints.</summary>

@@ -85,11 +85,15 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>escala serve</c> with <paramref name="serveArgs"/> in <paramref name="workingDirectory"/> on a free port and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartInAsync(string workingDirectory, params string[] serveArgs)
+    public static Task<ServerProcess> StartInAsync(string workingDirectory, params string[] serveArgs) =>
+        StartInAsync(workingDirectory, new Dictionary<string, string?>(), serveArgs);
+
+    /// <summary>Starts <c>escala serve</c> with extra environment variables on a free port and waits until it is ready.</summary>
+    public static async Task<ServerProcess> StartInAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] serveArgs)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        var child = Run(workingDirectory, ["serve", "--urls", address.ToString().TrimEnd('/'), .. serveArgs]);
+        var child = Run(workingDirectory, environment, ["serve", "--urls", address.ToString().TrimEnd('/'), .. serveArgs]);
         var server = new ServerProcess(child, address);
         try
         {
