@@ -32,6 +32,7 @@ public static class EscalaHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            k.ConfigureEndpointDefaults(Security.KestrelRefusals.Use);
             Security.KestrelLimits.Apply(k.Limits, settings, security);
         });
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.Execution.DrainDelay + settings.Execution.ShutdownGrace + TimeSpan.FromSeconds(15));

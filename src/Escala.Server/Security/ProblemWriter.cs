@@ -73,7 +73,7 @@ public static class ProblemWriter
         _ => "Error",
     };
 
-    private static string TypeFor(int status) => status switch
+    public static string TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
