@@ -12,7 +12,8 @@ namespace Escala.Server.Security;
 /// <remarks>
 /// Bodies larger than a submit (batches) are read at most <see cref="SecurityDefaults.LargeBodiesAtOnce"/> at a time
 /// per node; others wait for a turn (up to <see cref="SecurityDefaults.LargeBodyWait"/>, then 503 with Retry-After),
-/// so twenty concurrent 100 MiB posts cannot hold twenty large buffers at once.
+/// so twenty concurrent 100 MiB posts cannot hold twenty large buffers at once. A batch no larger than a submit needs
+/// no turn: a declared length says so at once; a chunked body takes its turn only when its reading passes that size.
 /// </remarks>
 public sealed class BodyLimits(RequestDelegate next, EscalaOptions settings, SecuritySettings security, LargeBodyTurns large)
 {
@@ -26,17 +27,22 @@ public sealed class BodyLimits(RequestDelegate next, EscalaOptions settings, Sec
             feature.MaxRequestBodySize = limit;
         }
 
-        if (limit <= settings.Limits.MaxArgsBytes + SecurityDefaults.EnvelopeBytes || context.Request.ContentLength is 0)
+        var submitSize = settings.Limits.MaxArgsBytes + SecurityDefaults.EnvelopeBytes;
+        if (limit <= submitSize || context.Request.ContentLength <= submitSize)
         {
             await next(context);
             return;
         }
 
+        if (context.Request.ContentLength is null)
+        {
+            await WithTurnOnceLargeAsync(context, submitSize);
+            return;
+        }
+
         if (!await large.TakeAsync(context.RequestAborted))
         {
-            context.Response.Headers.RetryAfter = "5";
-            await ProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                "Too many large requests are being read on this node; retry shortly.");
+            await RefuseAsync(context);
             return;
         }
 
@@ -48,6 +54,114 @@ public sealed class BodyLimits(RequestDelegate next, EscalaOptions settings, Sec
         {
             large.Release();
         }
+    }
+
+    /// <summary>A chunked body: read freely up to a submit's size, then only with a turn.</summary>
+    private async Task WithTurnOnceLargeAsync(HttpContext context, long submitSize)
+    {
+        var original = context.Request.Body;
+        var body = new TurnOnceLarge(original, submitSize, large);
+        context.Request.Body = body;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            await RefuseAsync(context);
+        }
+        finally
+        {
+            context.Request.Body = original;
+            body.ReleaseTurn();
+        }
+    }
+
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return ProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+            "Too many large requests are being read on this node; retry shortly.");
+    }
+
+    /// <summary>The refusal, as thrown by the body or wrapped by whatever was reading it (the JSON binding).</summary>
+    private static bool IsRefusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is NoTurnForLargeBody)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class NoTurnForLargeBody : Exception
+    {
+        public NoTurnForLargeBody()
+            : base("No turn to read a large body came in time.")
+        {
+        }
+    }
+
+    /// <summary>A request body that takes a large-body turn before reading past <paramref name="threshold"/> bytes.</summary>
+    private sealed class TurnOnceLarge(Stream inner, long threshold, LargeBodyTurns turns) : Stream
+    {
+        private long _read;
+        private bool _taken;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_taken && _read >= threshold)
+            {
+                if (!await turns.TakeAsync(cancellationToken))
+                {
+                    throw new NoTurnForLargeBody();
+                }
+
+                _taken = true;
+            }
+
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            _read += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Bodies are read asynchronously.");
+
+        public void ReleaseTurn()
+        {
+            if (_taken)
+            {
+                _taken = false;
+                turns.Release();
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public static long LimitFor(string method, string route, EscalaOptions settings, SecuritySettings security)
