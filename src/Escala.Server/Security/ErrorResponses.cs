@@ -29,6 +29,12 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
             await ProblemWriter.WriteAsync(context, ex.StatusCode, DetailFor(ex.StatusCode), field, message);
             return;
         }
+        catch (Api.ApiProblemException ex)
+        {
+            // Endpoints outside the /v1 group's filter (the keys endpoints) refuse a body the same way.
+            await ProblemWriter.WriteAsync(context, ex.Status, ex.Detail, ex.Field);
+            return;
+        }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
             LogAborted(logger, context.Request.Method, context.Request.Path.Value ?? "");

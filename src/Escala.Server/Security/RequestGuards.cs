@@ -6,7 +6,8 @@ namespace Escala.Server.Security;
 /// Checks made before anything else reads the request: URL and header sizes (Kestrel's own, larger limits
 /// answer without a body, so ours answer first with problem+json), the Host header against the allow-list
 /// (DNS rebinding), and no state change from a request a web page could send without a CORS preflight: a
-/// POST, PUT, PATCH or DELETE needs a JSON body type or an <c>Authorization</c> header.
+/// POST, PUT, PATCH or DELETE needs a JSON body type or an <c>Authorization</c> header. A body with a
+/// <c>Content-Encoding</c> is refused (415): nothing decompresses it.
 /// </summary>
 public sealed class RequestGuards(RequestDelegate next, SecuritySettings security)
 {
@@ -39,6 +40,14 @@ public sealed class RequestGuards(RequestDelegate next, SecuritySettings securit
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
                 "A request that changes something needs Content-Type: application/json or an Authorization header.",
                 "Content-Type", "Send application/json (an empty body is fine where none is needed).");
+        }
+
+        // A compressed body would be parsed as if it were plain JSON (nothing here decompresses it): refuse it by name.
+        if (request.Headers.ContentEncoding is { Count: > 0 } encoding
+            && !string.Equals(encoding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                "Request bodies are not decompressed here: send them without Content-Encoding.", "Content-Encoding", "Not supported.");
         }
 
         return next(context);

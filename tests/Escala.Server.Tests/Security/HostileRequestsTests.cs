@@ -86,6 +86,10 @@ public sealed class HostileRequestsTests : SecureNodeTest
         ["progress id string"] = ("POST", "/v1/workers/progress", Json, "{\"id\":\"1; DROP TABLE jobs\",\"leaseToken\":\"x\",\"progress\":1}", "", "full"),
         ["keys bad scope"] = ("POST", "/v1/keys", Json, "{\"name\":\"x\",\"scopes\":[\"root\"]}", "", "admin"),
         ["keys null scope"] = ("POST", "/v1/keys", Json, "{\"name\":\"x\",\"scopes\":[null]}", "", "admin"),
+        ["gzip content encoding"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\"}", "Content-Encoding: gzip", "full"),
+        ["keys unknown field"] = ("POST", "/v1/keys", Json, "{\"name\":\"x\",\"scopes\":[\"read\"],\"expiresAt\":\"1900-01-01\"}", "", "admin"),
+        ["keys malformed json"] = ("POST", "/v1/keys", Json, "{\"name\":", "", "admin"),
+        ["keys text plain"] = ("POST", "/v1/keys", "text/plain", "{\"name\":\"x\",\"scopes\":[\"read\"]}", "", "admin"),
         ["keys revoke unknown"] = ("DELETE", "/v1/keys/aaaaaaaaaaaa", null, null, "", "admin"),
         ["keys revoke path trick"] = ("DELETE", "/v1/keys/..%2F..%2Fjobs", null, null, "", "admin"),
         ["events bad duration"] = ("GET", "/v1/jobs/1/events?maxDuration=x", null, null, "", "full"),
@@ -128,7 +132,8 @@ public sealed class HostileRequestsTests : SecureNodeTest
             }
             else
             {
-                request.Headers.TryAddWithoutValidation(headerName, value);
+                // Content headers (Content-Encoding) go on the content.
+                Assert.True(request.Headers.TryAddWithoutValidation(headerName, value) || request.Content!.Headers.TryAddWithoutValidation(headerName, value));
             }
         }
 
