@@ -9,7 +9,10 @@ internal static class JobReader
     public const string Columns =
         "id, tenant, queue, kind, args, priority, state, attempt, max_attempts, created_at, run_at, attempted_at, " +
         "finished_at, idempotency_key, resources, timeout, backoff, result, progress, errors, lease_token, leased_by, " +
-        "lease_expires_at, cancel_requested, traceparent, workflow_id, step";
+        "lease_expires_at, cancel_requested, traceparent, workflow_id, step, concurrency_key";
+
+    /// <summary>How many columns <see cref="Columns"/> names: a query's own columns after them start here.</summary>
+    public const int Count = 28;
 
     /// <summary><see cref="Columns"/> qualified with a table alias.</summary>
     public static string Qualified(string alias) =>
@@ -45,6 +48,7 @@ internal static class JobReader
         Traceparent = NullableString(r, first + 24),
         WorkflowId = r.IsDBNull(first + 25) ? null : r.GetInt64(first + 25),
         Step = NullableString(r, first + 26),
+        ConcurrencyKey = NullableString(r, first + 27),
     };
 
     public static async Task<List<Job>> ReadAllAsync(NpgsqlDataReader r, CancellationToken ct)

@@ -377,7 +377,7 @@ public sealed partial class PostgresJobStore : IWorkflowStore
             while (await reader.ReadAsync(ct))
             {
                 var job = JobReader.Read(reader);
-                steps.Add(new WorkflowStep(job.Step ?? "", job, dependsOn.GetValueOrDefault(job.Id) ?? [], reader.GetInt32(27)));
+                steps.Add(new WorkflowStep(job.Step ?? "", job, dependsOn.GetValueOrDefault(job.Id) ?? [], reader.GetInt32(JobReader.Count)));
             }
         }
 

@@ -99,7 +99,7 @@ public sealed partial class SqliteJobStore : IWorkflowStore
             while (reader.Read())
             {
                 var job = JobRows.Read(reader);
-                steps.Add(new WorkflowStep(job.Step ?? "", job, dependsOn.GetValueOrDefault(job.Id) ?? [], reader.GetInt32(27)));
+                steps.Add(new WorkflowStep(job.Step ?? "", job, dependsOn.GetValueOrDefault(job.Id) ?? [], reader.GetInt32(JobRows.Count)));
             }
         }
 

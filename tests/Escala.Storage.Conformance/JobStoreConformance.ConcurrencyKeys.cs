@@ -19,6 +19,20 @@ public abstract partial class JobStoreConformance
     private static int CountOf(IEnumerable<Job> leased, List<Job> ofKey) => leased.Count(job => ofKey.Any(k => k.Id == job.Id));
 
     [Fact]
+    public async Task ConcurrencyKey_IsKeptWithTheJob_OnInsertReadAndLease()
+    {
+        var inserted = await InsertOneAsync(NewJob(resources: ["llm"]) with { ConcurrencyKey = "user:42" });
+        var plain = await InsertOneAsync(NewJob(resources: ["llm"]));
+
+        var leased = await LeaseAsync(max: 10, admission: PerKey(global: 10, perKey: 5));
+
+        Assert.Equal("user:42", inserted.ConcurrencyKey);
+        Assert.Equal("user:42", (await GetAsync(inserted.Id)).ConcurrencyKey);
+        Assert.Null((await GetAsync(plain.Id)).ConcurrencyKey);
+        Assert.Equal("user:42", Assert.Single(leased, job => job.Id == inserted.Id).ConcurrencyKey);
+    }
+
+    [Fact]
     public async Task PerKey_Concurrency_EachKeyRunsAtMostItsLimit()
     {
         var a = await InsertAsync(KeyJobs(5, "user:a"));

@@ -71,6 +71,9 @@ public sealed record Job
     /// <summary>The step's name in its workflow (a spawned child: its spawner's name, a dot and its ordinal, e.g. <c>detect.3</c>).</summary>
     public string? Step { get; init; }
 
+    /// <summary>What per-key limits and the fair share count the job by, within its tenant; null for none.</summary>
+    public string? ConcurrencyKey { get; init; }
+
     public LeaseRef Lease => new(Id, LeaseToken ?? string.Empty);
 
     /// <summary>Completed from the result cache: a job completed without any attempt can only have come from there.</summary>

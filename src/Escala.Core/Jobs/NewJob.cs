@@ -73,6 +73,7 @@ public sealed record NewJob
         Timeout = timeout,
         Backoff = backoff,
         Traceparent = Traceparent,
+        ConcurrencyKey = ConcurrencyKey,
         Result = CachedResult,
         FinishedAt = CachedResult is null ? null : createdAt,
     };

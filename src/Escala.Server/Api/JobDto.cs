@@ -21,6 +21,10 @@ public sealed record JobDto
     public DateTimeOffset? AttemptedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>What per-key limits and the fair share count the job by; null for none.</summary>
+    public string? ConcurrencyKey { get; init; }
+
     public IReadOnlyList<string> Resources { get; init; } = [];
     [JsonConverter(typeof(RawJsonConverter))] public string? Result { get; init; }
     [JsonConverter(typeof(RawJsonConverter))] public string? Progress { get; init; }
@@ -56,6 +60,7 @@ public sealed record JobDto
         AttemptedAt = job.AttemptedAt,
         FinishedAt = job.FinishedAt,
         IdempotencyKey = job.IdempotencyKey,
+        ConcurrencyKey = job.ConcurrencyKey,
         Resources = job.Resources,
         Result = job.Result,
         Progress = job.Progress,

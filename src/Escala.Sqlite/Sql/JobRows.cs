@@ -11,7 +11,10 @@ internal static class JobRows
     public const string Columns =
         "id, tenant, queue, kind, args, priority, state, attempt, max_attempts, created_at, run_at, attempted_at, " +
         "finished_at, idempotency_key, resources, timeout_ms, backoff_ms, result, progress, errors, lease_token, " +
-        "leased_by, lease_expires_at, cancel_requested, traceparent, workflow_id, step";
+        "leased_by, lease_expires_at, cancel_requested, traceparent, workflow_id, step, concurrency_key";
+
+    /// <summary>How many columns <see cref="Columns"/> names: a query's own columns after them start here.</summary>
+    public const int Count = 28;
 
     /// <summary>A row selected with <see cref="JobSql.StatusColumns"/>.</summary>
     public static JobStatus ReadStatus(SqliteDataReader row) => new(
@@ -46,6 +49,7 @@ internal static class JobRows
         Traceparent = StringOrNull(row, 24),
         WorkflowId = row.IsDBNull(25) ? null : row.GetInt64(25),
         Step = StringOrNull(row, 26),
+        ConcurrencyKey = StringOrNull(row, 27),
     };
 
     /// <summary>Runs a query of <see cref="Columns"/> and reads every row.</summary>

@@ -13,11 +13,12 @@ public sealed class ConcurrencyKeyTests : NodeTest
     };
 
     [Fact]
-    public async Task Submit_WellFormedKey_RunsTheJob()
+    public async Task Submit_WellFormedKey_RunsTheJobAndShowsTheKey()
     {
         var id = await Api.SubmitIdAsync(new { kind = "echo", resources = new[] { "llm" }, concurrencyKey = "user:42" });
 
-        await Api.WaitForStateAsync(id, "completed");
+        var job = await Api.WaitForStateAsync(id, "completed");
+        Assert.Equal("user:42", job.GetProperty("concurrencyKey").GetString());
     }
 
     [Theory]
