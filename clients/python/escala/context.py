@@ -44,6 +44,7 @@ class JobContext:
         self.attempt: int = int(job.get("attempt") or 1)
         self.max_attempts: int = int(job.get("maxAttempts") or 1)
         self.idempotency_key: Optional[str] = job.get("idempotencyKey")
+        self.concurrency_key: Optional[str] = job.get("concurrencyKey")
         self.traceparent: Optional[str] = job.get("traceparent")
         self.workflow_id: Optional[int] = job.get("workflowId")
         self.step: Optional[str] = job.get("step")

@@ -37,6 +37,22 @@ def test_task_gets_args_as_keywords_reports_progress_and_completes(client, queue
     assert seen == {"attempt": 1, "id": job.id}
 
 
+def test_task_sees_the_jobs_concurrency_key(client, queue):
+    worker = make_worker(client)
+    seen = {}
+
+    @worker.task("user.report", queue=queue)
+    def report(ctx):
+        seen["key"] = ctx.concurrency_key
+        return {}
+
+    with worker:
+        job = client.submit("user.report", {}, queue=queue, concurrency_key="user:42")
+        client.result(job.id, timeout=20)
+    assert seen == {"key": "user:42"}
+    assert client.get(job.id).concurrency_key == "user:42"
+
+
 def test_retry_after_runs_the_next_attempt_no_sooner(client, queue):
     worker = make_worker(client)
 

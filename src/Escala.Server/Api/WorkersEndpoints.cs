@@ -251,7 +251,7 @@ public static class WorkersEndpoints
         [property: JsonConverter(typeof(RawJsonConverter))] string Args,
         int Attempt, int MaxAttempts, string LeaseToken, DateTimeOffset? LeaseExpiresAt,
         string Timeout, DateTimeOffset? Deadline, DateTimeOffset? HardDeadline, string? IdempotencyKey, string? Traceparent,
-        long? WorkflowId, string? Step)
+        long? WorkflowId, string? Step, string? ConcurrencyKey)
     {
         public static LeasedJobDto From(LeasedAttempt leased)
         {
@@ -259,7 +259,7 @@ public static class WorkersEndpoints
             var limits = leased.Deadlines;
             return new(job.Id, job.Kind, job.Queue, job.Args, job.Attempt, job.MaxAttempts, job.LeaseToken!, job.LeaseExpiresAt,
                 Durations.Format(limits.Timeout), limits.Deadline, limits.HardDeadline, job.IdempotencyKey, job.Traceparent,
-                job.WorkflowId, job.Step);
+                job.WorkflowId, job.Step, job.ConcurrencyKey);
         }
     }
 }

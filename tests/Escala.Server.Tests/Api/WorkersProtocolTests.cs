@@ -23,9 +23,9 @@ public sealed class WorkersProtocolTests : NodeTest
     };
 
     [Fact]
-    public async Task Lease_JobWithTimeout_CarriesDeadlinesHeartbeatIntervalAndIdempotencyKey()
+    public async Task Lease_JobWithTimeout_CarriesDeadlinesHeartbeatIntervalAndKeys()
     {
-        var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", timeout = "3s", idempotencyKey = "scan-7" });
+        var id = await Api.SubmitIdAsync(new { kind = "ocr", queue = "ext", timeout = "3s", idempotencyKey = "scan-7", concurrencyKey = "user:7" });
 
         using var response = await Api.PostJsonAsync("/v1/workers/lease", new { queues = new[] { "ext" }, wait = "5s", worker = "py" });
 
@@ -36,6 +36,7 @@ public sealed class WorkersProtocolTests : NodeTest
         Assert.Equal(id, EscalaApi.Id(leased));
         Assert.Equal("3s", leased.GetProperty("timeout").GetString());
         Assert.Equal("scan-7", leased.GetProperty("idempotencyKey").GetString());
+        Assert.Equal("user:7", leased.GetProperty("concurrencyKey").GetString());
         // The submit's W3C trace context, stored with the job (the node traces every request).
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", leased.GetProperty("traceparent").GetString());
         var started = (await Api.GetJobAsync(id)).GetProperty("attemptedAt").GetDateTimeOffset();
