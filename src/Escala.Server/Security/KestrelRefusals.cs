@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -61,26 +62,21 @@ public static class KestrelRefusals
         }
 
         var answered = status == 505 ? 400 : status;
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new Dictionary<string, object>
-            {
-                ["type"] = ProblemWriter.TypeFor(answered),
-                ["title"] = ProblemWriter.TitleFor(answered),
-                ["status"] = answered,
-                ["detail"] = DetailFor(status),
-            },
-            Json);
-        var head = $"HTTP/1.1 {answered} {ReasonPhrases.GetReasonPhrase(answered)}\r\n" +
-            "Content-Type: application/problem+json\r\n" +
-            $"Content-Length: {body.Length}\r\n" +
-            "Connection: close\r\n" +
-            $"Date: {Encoding.ASCII.GetString(date[..dateEnd])}\r\n" +
-            "Cache-Control: no-store\r\n" +
-            "X-Content-Type-Options: nosniff\r\n" +
-            "X-Frame-Options: DENY\r\n" +
-            "Referrer-Policy: no-referrer\r\n" +
-            "Cross-Origin-Resource-Policy: same-origin\r\n\r\n";
-        return [.. Encoding.ASCII.GetBytes(head), .. body];
+        var body = JsonSerializer.SerializeToUtf8Bytes(ProblemWriter.Body(answered, DetailFor(status)), Json);
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {answered} {ReasonPhrases.GetReasonPhrase(answered)}\r\n")
+            .Append("Content-Type: application/problem+json\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n")
+            .Append("Connection: close\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Date: {Encoding.ASCII.GetString(date[..dateEnd])}\r\n")
+            .Append("Cache-Control: no-store\r\n");
+        foreach (var (name, value) in Hosting.SecurityHeaders.All)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        head.Append("\r\n");
+        return [.. Encoding.ASCII.GetBytes(head.ToString()), .. body];
     }
 
     private static bool TryStatus(ReadOnlySpan<byte> rest, out int status)
@@ -104,15 +100,12 @@ public static class KestrelRefusals
         return true;
     }
 
+    /// <summary>What Kestrel alone refuses says so; its limits read as the API's own (<see cref="ErrorResponses.DetailFor"/>).</summary>
     private static string DetailFor(int status) => status switch
     {
         400 => "The request could not be parsed as HTTP: a malformed request line or header, invalid framing, or no Host header.",
-        408 => "The request headers did not arrive in time.",
-        413 => "The request body is larger than this server accepts.",
-        414 => "The request line is longer than this server accepts.",
-        431 => "The request headers are larger, or more, than this server accepts.",
         505 => "This HTTP version is not served: use HTTP/1.1 or HTTP/2.",
-        _ => "The request was refused before it reached the API.",
+        _ => ErrorResponses.DetailFor(status),
     };
 
     private sealed class Transport(IDuplexPipe inner) : IDuplexPipe

@@ -28,6 +28,20 @@ public static class ProblemWriter
         response.Headers.CacheControl = "no-store";
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
+        var body = Body(status, detail, field, message);
+        if (System.Diagnostics.Activity.Current?.TraceId.ToString() is { } trace)
+        {
+            body["traceId"] = trace;
+        }
+
+        return context.Request.Method == HttpMethods.Head
+            ? Task.CompletedTask
+            : response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
+    }
+
+    /// <summary>The problem document's members: type, title, status, detail, and the field at fault under <c>errors</c>.</summary>
+    public static Dictionary<string, object?> Body(int status, string detail, string? field = null, string? message = null)
+    {
         var body = new Dictionary<string, object?>
         {
             ["type"] = TypeFor(status),
@@ -40,14 +54,7 @@ public static class ProblemWriter
             body["errors"] = new Dictionary<string, string[]> { [field] = [message ?? detail] };
         }
 
-        if (System.Diagnostics.Activity.Current?.TraceId.ToString() is { } trace)
-        {
-            body["traceId"] = trace;
-        }
-
-        return context.Request.Method == HttpMethods.Head
-            ? Task.CompletedTask
-            : response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted);
+        return body;
     }
 
     public static string TitleFor(int status) => status switch
@@ -73,7 +80,7 @@ public static class ProblemWriter
         _ => "Error",
     };
 
-    public static string TypeFor(int status) => status switch
+    private static string TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
