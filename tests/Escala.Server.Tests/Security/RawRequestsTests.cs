@@ -2,8 +2,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Escala.Server.Security;
-using Escala.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Escala.Server.Tests.Security;
 
@@ -34,8 +32,7 @@ public sealed class RawRequestsTests : SecureNodeTest
     public async Task Malformed_RefusedWithProblemJson_NothingWritten(string name)
     {
         var (request, status) = Cases[name];
-        var store = Node.App.Services.GetRequiredService<IJobStore>();
-        var before = await CountAsync(store);
+        var before = await CountJobsAsync();
 
         var (head, body) = await SendAsync(request);
 
@@ -46,7 +43,7 @@ public sealed class RawRequestsTests : SecureNodeTest
         using var problem = JsonDocument.Parse(body);
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
-        Assert.Equal(before, await CountAsync(store));
+        Assert.Equal(before, await CountJobsAsync());
     }
 
     [Fact]
@@ -108,7 +105,4 @@ public sealed class RawRequestsTests : SecureNodeTest
         Assert.True(end > 0, $"no response head in: {text}");
         return (text[..(end + 2)], text[(end + 4)..]);
     }
-
-    private static async Task<long> CountAsync(IJobStore store) =>
-        (await store.CountByQueueAsync(null, CancellationToken.None)).Sum(q => Escala.Jobs.JobStates.All.Sum(s => q[s]));
 }

@@ -30,6 +30,11 @@ public abstract class SecureNodeTest : NodeTest
         return text;
     }
 
+    /// <summary>Jobs in the node's store, in every state and tenant: a refusal must leave it unchanged.</summary>
+    internal async Task<long> CountJobsAsync() =>
+        (await Node.App.Services.GetRequiredService<IJobStore>().CountByQueueAsync(null, CancellationToken.None))
+            .Sum(queue => Escala.Jobs.JobStates.All.Sum(state => queue[state]));
+
     /// <summary>A client for the node that sends <paramref name="key"/> (none when null).</summary>
     internal HttpClient Client(string? key)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Escala.Server.Tests.Support.Handlers;
 
 namespace Escala.Server.Tests.Support;
@@ -16,7 +17,16 @@ public abstract class NodeTest : IAsyncLifetime
     /// <summary>Extra configuration for this class's nodes.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Overrides => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync() => _node = await TestNode.StartAsync(Overrides, Handlers.Register);
+    /// <summary>Services this class's nodes get after the product's own (a later registration wins).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public async Task InitializeAsync() => _node = await TestNode.StartAsync(Overrides, services =>
+    {
+        Handlers.Register(services);
+        ConfigureServices(services);
+    });
 
     public async Task DisposeAsync()
     {
