@@ -83,10 +83,10 @@ public sealed partial class SqliteJobStore
             finished.Clear();
             var nowMs = Instants.ToMs(now);
             var applied = new bool[completions.Count];
-            var done = SucceedMany(context, completions, nowMs, applied);
+            SucceedMany(context, completions, nowMs, applied);
             for (var i = 0; i < completions.Count; i++)
             {
-                if (!done[i])
+                if (!applied[i])
                 {
                     applied[i] = Complete(context, completions[i], nowMs, finished);
                 }
@@ -103,16 +103,15 @@ public sealed partial class SqliteJobStore
 
     /// <summary>
     /// Completes the plain successes among <paramref name="completions"/> in one statement (a no-op job's completion
-    /// is otherwise a statement of its own: most of the writer's time per job). Marks in the returned array the
+    /// is otherwise a statement of its own: most of the writer's time per job). Marks in <paramref name="applied"/> the
     /// completions it applied; the rest (failures, workflow steps, large results, an id named twice, lost leases) go
     /// one by one, as before.
     /// </summary>
-    private static bool[] SucceedMany(WriteContext context, IReadOnlyList<Completion> completions, long nowMs, bool[] applied)
+    private static void SucceedMany(WriteContext context, IReadOnlyList<Completion> completions, long nowMs, bool[] applied)
     {
-        var done = new bool[completions.Count];
         if (completions.Count < 2)
         {
-            return done;
+            return;
         }
 
         var seen = new HashSet<long>();
@@ -138,7 +137,7 @@ public sealed partial class SqliteJobStore
 
         if (batched is not { Count: > 1 })
         {
-            return done;
+            return;
         }
 
         var buffer = new ArrayBufferWriter<byte>(batched.Count * 48);
@@ -171,14 +170,8 @@ public sealed partial class SqliteJobStore
         foreach (var i in batched)
         {
             // A job the batch did not complete is a workflow step (settled by Succeed) or a lost lease (Succeed says so).
-            if (completed.Contains(completions[i].Lease.JobId))
-            {
-                applied[i] = true;
-                done[i] = true;
-            }
+            applied[i] = completed.Contains(completions[i].Lease.JobId);
         }
-
-        return done;
     }
 
     private static IReadOnlyList<Job> Lease(WriteContext context, LeaseRequest request, Governance.FairTurns turns)
