@@ -9,7 +9,13 @@ public sealed partial class PostgresJobStore : IJobDiscardStore
     public Task<DiscardResult> DiscardAsync(string tenant, long id, CancellationToken ct) => Guard(async () =>
     {
         await using (var delete = _dataSource.CreateCommand(
-            $"DELETE FROM {Schema}.jobs WHERE tenant = @tenant AND id = @id AND state IN (4, 5, 6) RETURNING {JobReader.Columns}"))
+            $"""
+            WITH deleted AS (
+                DELETE FROM {Schema}.jobs WHERE tenant = @tenant AND id = @id AND state IN (4, 5, 6) RETURNING {JobReader.Columns}
+            ),
+            {CompletedDeltas("deleted", leaving: true)}
+            SELECT {JobReader.Columns} FROM deleted
+            """))
         {
             delete.Parameters.AddWithValue("tenant", tenant);
             delete.Parameters.AddWithValue("id", id);

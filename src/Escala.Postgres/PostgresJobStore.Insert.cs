@@ -113,6 +113,9 @@ public sealed partial class PostgresJobStore
             }
         }
 
+        // Jobs answered from the result cache are inserted completed, and counted (migration 0013). The common insert
+        // keeps its shorter text.
+        var completed = Array.IndexOf(state, (short)JobState.Completed) >= 0;
         await using var owned = open is null ? await _dataSource.OpenConnectionAsync(ct) : null;
         var connection = open ?? owned!;
         await using var batch = new NpgsqlBatch(connection);
@@ -138,8 +141,8 @@ public sealed partial class PostgresJobStore
                        cache_key, cached, CASE WHEN cached IS NULL THEN NULL ELSE created_at END, traceparent, concurrency_key
                 FROM input ORDER BY ord
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id
-            )
+                RETURNING id{(completed ? ", tenant, queue, state" : "")}
+            ){(completed ? ",\n" + CompletedDeltas("ins") : "")}
             SELECT i.ord, i.id FROM input i JOIN ins ON ins.id = i.id
             """)
         {

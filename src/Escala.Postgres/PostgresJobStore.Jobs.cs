@@ -140,6 +140,11 @@ public sealed partial class PostgresJobStore
             ("tenant", tenant),
             ("id", id), ("now", Instants.ToDb(now))));
         batch.BatchCommands.Add(Notify([job.Queue]));
+        if (job.State == JobState.Completed)
+        {
+            batch.BatchCommands.Add(CompletedDelta(job.Tenant, job.Queue, -1));
+        }
+
         Job updated;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
@@ -151,50 +156,6 @@ public sealed partial class PostgresJobStore
         _listener.Publish([updated.Queue]);
         return new RetryResult(RetryStatus.Retried, updated);
     });
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<QueueCounts>> CountByQueueAsync(string? tenant, CancellationToken ct) => Guard<IReadOnlyList<QueueCounts>>(async () =>
-    {
-        await using var cmd = _dataSource.CreateCommand(
-            $"SELECT queue, state, count(*) FROM {Schema}.jobs WHERE @tenant::text IS NULL OR tenant = @tenant GROUP BY queue, state ORDER BY queue");
-        cmd.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)tenant ?? DBNull.Value });
-        return await ReadCountsAsync(cmd, JobStates.All, ct);
-    });
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<QueueCounts>> CountActiveByQueueAsync(CancellationToken ct) => Guard<IReadOnlyList<QueueCounts>>(async () =>
-    {
-        // One branch per partial index (available, running, scheduled and retryable), so the count reads
-        // those jobs only and never the finished ones.
-        await using var cmd = _dataSource.CreateCommand(
-            $"""
-            SELECT queue, 1::smallint, count(*) FROM {Schema}.jobs WHERE state = 1 GROUP BY queue
-            UNION ALL
-            SELECT queue, 2::smallint, count(*) FROM {Schema}.jobs WHERE state = 2 GROUP BY queue
-            UNION ALL
-            SELECT queue, state, count(*) FROM {Schema}.jobs WHERE state IN (0, 3) GROUP BY queue, state
-            """);
-        return await ReadCountsAsync(cmd, JobStates.Active, ct);
-    });
-
-    private static async Task<IReadOnlyList<QueueCounts>> ReadCountsAsync(NpgsqlCommand cmd, IReadOnlyList<JobState> states, CancellationToken ct)
-    {
-        var byQueue = new SortedDictionary<string, Dictionary<JobState, long>>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var queue = reader.GetString(0);
-            if (!byQueue.TryGetValue(queue, out var counts))
-            {
-                counts = states.ToDictionary(s => s, _ => 0L);
-                byQueue.Add(queue, counts);
-            }
-
-            counts[(JobState)reader.GetInt16(1)] = reader.GetInt64(2);
-        }
-
-        return byQueue.Select(q => new QueueCounts(q.Key, q.Value)).ToList();
-    }
 
     private async Task<Job?> LockJobAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenant, long id, CancellationToken ct)
     {

@@ -102,6 +102,7 @@ public sealed partial class PostgresJobStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The leader's periodic call: it also folds the completed counts' deltas (migration 0013).</remarks>
     public Task<int> PruneAsync(PruneRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -116,14 +117,20 @@ public sealed partial class PostgresJobStore
                     SELECT j.id FROM {Schema}.jobs j LEFT JOIN cutoffs c ON c.queue = j.queue
                     WHERE j.state IN (4, 5, 6) AND j.finished_at < coalesce(c.cutoff, @default)
                     LIMIT @limit
-                )
-                DELETE FROM {Schema}.jobs j WHERE j.id = ANY(ARRAY(SELECT id FROM doomed))
+                ),
+                deleted AS (
+                    DELETE FROM {Schema}.jobs j WHERE j.id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING j.tenant, j.queue, j.state
+                ),
+                {CompletedDeltas("deleted", leaving: true)}
+                SELECT count(*)::int FROM deleted
                 """);
             cmd.Parameters.AddWithValue("queues", request.QueueCutoffs.Keys.ToArray());
             cmd.Parameters.AddWithValue("cutoffs", request.QueueCutoffs.Values.Select(Instants.ToDb).ToArray());
             cmd.Parameters.AddWithValue("default", Instants.ToDb(request.DefaultCutoff));
             cmd.Parameters.AddWithValue("limit", request.Limit);
-            return await cmd.ExecuteNonQueryAsync(ct);
+            var pruned = (int)(await cmd.ExecuteScalarAsync(ct))!;
+            await FoldCompletedCountsAsync(ct);
+            return pruned;
         });
     }
 }

@@ -150,8 +150,9 @@ public sealed partial class PostgresJobStore
                         lease_token = NULL, leased_by = NULL, lease_expires_at = NULL, cancel_requested = false
                     FROM c
                     WHERE j.id = c.id AND j.lease_token = c.token
-                    RETURNING j.id, j.state, j.queue, j.workflow_id, c.token
+                    RETURNING j.id, j.state, j.tenant, j.queue, j.workflow_id, c.token
                 ),
+                {CompletedDeltas("done")},
                 fin AS (
                     SELECT id, state, workflow_id FROM done WHERE workflow_id IS NOT NULL AND state IN (4, 5, 6)
                 ),

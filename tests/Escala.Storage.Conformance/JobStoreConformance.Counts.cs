@@ -50,4 +50,48 @@ public abstract partial class JobStoreConformance
         var only = Assert.Single(counts);
         Assert.Equal(("a", 1L), (only.Queue, only[JobState.Available]));
     }
+    /// <summary>
+    /// Completed jobs are most of a store; a driver may count them apart from the table (PostgreSQL keeps deltas that
+    /// its prune folds). Every way into the state (a completion, an insert answered from the result cache) and out of it
+    /// (a retry, a discard, the prune) moves the count, before and after a fold.
+    /// </summary>
+    [Fact]
+    public async Task CountByQueue_Completed_FollowsEveryWayInAndOutAcrossPrunes()
+    {
+        long Completed(IReadOnlyList<QueueCounts> counts, string queue) => counts.SingleOrDefault(c => c.Queue == queue)?[JobState.Completed] ?? 0;
+        async Task<(long T1, long All)> CompletedInAAsync() =>
+            (Completed(await Store.CountByQueueAsync("t1", Ct), "a"), Completed(await Store.CountByQueueAsync(null, Ct), "a"));
+        async Task<Job> CompleteOneAsync(string tenant = "t1")
+        {
+            var job = await InsertAndLeaseAsync(NewJob(queue: "a", tenant: tenant));
+            Assert.True(await CompleteAsync(job.Lease, new JobOutcome.Succeeded(null)));
+            return job;
+        }
+
+        Task<int> PruneBeforeAsync(DateTimeOffset cutoff) =>
+            Store.PruneAsync(new PruneRequest(cutoff, new Dictionary<string, DateTimeOffset>(), 1000), Ct);
+
+        var first = await CompleteOneAsync();
+        var second = await CompleteOneAsync();
+        await CompleteOneAsync(tenant: "t2");
+        var cached = await InsertOneAsync(NewJob(queue: "a") with { CachedResult = "{\"answer\":42}" });
+        Assert.Equal(JobState.Completed, cached.State);
+        Assert.Equal((3L, 4L), await CompletedInAAsync());
+
+        Assert.Equal(0, await PruneBeforeAsync(T0.AddDays(-1)));
+        Assert.Equal((3L, 4L), await CompletedInAAsync());
+
+        Assert.Equal(RetryStatus.Retried, (await Store.RetryAsync("t1", first.Id, T0, Ct)).Status);
+        Assert.Equal(DiscardStatus.Discarded, (await Assert.IsAssignableFrom<IJobDiscardStore>(Store).DiscardAsync("t1", second.Id, Ct)).Status);
+        Assert.Equal((1L, 2L), await CompletedInAAsync());
+
+        Assert.Equal(0, await PruneBeforeAsync(T0.AddDays(-1)));
+        var retried = Assert.Single(await LeaseAsync("a", 10));
+        Assert.True(await CompleteAsync(retried.Lease, new JobOutcome.Succeeded(null), T0.AddSeconds(1)));
+        Assert.Equal((2L, 3L), await CompletedInAAsync());
+
+        Assert.Equal(3, await PruneBeforeAsync(T0.AddDays(1)));
+        Assert.Equal((0L, 0L), await CompletedInAAsync());
+        Assert.Empty(await Store.CountByQueueAsync(null, Ct));
+    }
 }
