@@ -12,7 +12,7 @@ public sealed class PostgresConformanceTests(PostgresServer server) : JobStoreCo
 
     protected override async Task<IJobStore> CreateStoreAsync()
     {
-        _connectionString = await _scope.NewDatabaseAsync();
+        _connectionString = await _scope.NewMigratedDatabaseAsync();
         var store = _scope.Open(_connectionString);
         await store.MigrateAsync(CancellationToken.None);
         return store;

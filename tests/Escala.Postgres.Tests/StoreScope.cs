@@ -22,10 +22,25 @@ public sealed class StoreScope(PostgresServer server) : IAsyncDisposable
         return store;
     }
 
-    /// <summary>A migrated store over a fresh database.</summary>
+    /// <summary>
+    /// A fresh database that already holds the migrated schema: a copy of one migrated once per test process (creating
+    /// and migrating a database for each of some 200 tests took about half a second each).
+    /// </summary>
+    public async Task<string> NewMigratedDatabaseAsync()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrated", async template =>
+        {
+            await using var store = new PostgresJobStore(new PostgresStoreOptions { ConnectionString = template });
+            await store.MigrateAsync(CancellationToken.None);
+        });
+        _databases.Add(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>A migrated store over a fresh database (its own migration finds nothing left to do).</summary>
     public async Task<PostgresJobStore> NewStoreAsync()
     {
-        var store = Open(await NewDatabaseAsync());
+        var store = Open(await NewMigratedDatabaseAsync());
         await store.MigrateAsync(CancellationToken.None);
         return store;
     }

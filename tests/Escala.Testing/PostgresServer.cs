@@ -46,6 +46,14 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (_clusterDir is null)
+        {
+            foreach (var template in _templates.Values)
+            {
+                await DropDatabaseAsync(template);
+            }
+        }
+
         if (_clusterDir is not null)
         {
             await RunScriptAsync("stop", _clusterDir);
@@ -58,17 +66,66 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     /// <param name="maxPoolSize">The pool the string asks for: small by default, since one test process opens many stores.</param>
-    public async Task<string> CreateDatabaseAsync(int maxPoolSize = 20)
+    public Task<string> CreateDatabaseAsync(int maxPoolSize = 20) => CreateDatabaseAsync(template: null, maxPoolSize);
+
+    /// <summary>
+    /// Creates a database as a copy of the one <paramref name="prepare"/> made once for this server and
+    /// <paramref name="key"/> (e.g. a migrated store): copying a prepared database is faster than preparing each one,
+    /// and the templates are dropped with the server.
+    /// </summary>
+    /// <param name="key">Names what the template holds; one template per key.</param>
+    /// <param name="prepare">Fills the template, given its connection string; it must leave no connection open to it.</param>
+    public async Task<string> CreateDatabaseAsync(string key, Func<string, Task> prepare)
+    {
+        ArgumentNullException.ThrowIfNull(prepare);
+        string template;
+        await _templatesLock.WaitAsync();
+        try
+        {
+            if (!_templates.TryGetValue(key, out var made))
+            {
+                var connectionString = await CreateDatabaseAsync(template: null, maxPoolSize: 20);
+                await prepare(connectionString);
+                made = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+                await CloseConnectionsAsync(made);
+                _templates.Add(key, made);
+            }
+
+            template = made;
+        }
+        finally
+        {
+            _templatesLock.Release();
+        }
+
+        return await CreateDatabaseAsync(template, maxPoolSize: 20);
+    }
+
+    private readonly SemaphoreSlim _templatesLock = new(1, 1);
+    private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
+
+    private async Task<string> CreateDatabaseAsync(string? template, int maxPoolSize)
     {
         var name = "escala_test_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var cmd = new NpgsqlCommand(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}", connection);
             await cmd.ExecuteNonQueryAsync();
         }
 
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
+    }
+
+    /// <summary>A database is copied only while nothing is connected to it: closes this process's pooled connections and ends any other.</summary>
+    private async Task CloseConnectionsAsync(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name", connection);
+        cmd.Parameters.AddWithValue("name", database);
+        await cmd.ExecuteScalarAsync();
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what still uses it.</summary>
