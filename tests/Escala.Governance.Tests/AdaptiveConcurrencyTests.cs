@@ -19,7 +19,11 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan FixedPhase = TimeSpan.FromSeconds(8);
+    /// <summary>An adaptive phase of the throughput measurement: long enough for the sawtooth to average out.</summary>
     private static readonly TimeSpan AdaptivePhase = TimeSpan.FromSeconds(15);
+
+    /// <summary>An adaptive phase when only following the capacity is checked: the limit moves within a second or two.</summary>
+    private static readonly TimeSpan FollowPhase = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
     /// <summary>
     /// 16 at the top, not 20: at 200 calls/s the node's own CPU on a 2-core machine is part of every call's latency (the
@@ -58,6 +62,7 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
     private async Task<(List<(int Capacity, Phase Phase, int Limit)> Phases, Dictionary<int, (int Limit, double Throughput)> Best)> RunAsync(bool withFixed)
     {
         var fixedLimits = withFixed ? FixedLimits : [.. FixedLimits.Select(_ => Array.Empty<int>())];
+        var adaptivePhase = withFixed ? AdaptivePhase : FollowPhase;
         var total = Stopwatch.StartNew();
         await using var fake = await FakeDependency.StartAsync();
         var settings = new List<(string, string?)>
@@ -90,7 +95,7 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
             }
         }
 
-        await node.SubmitAsync(Jobs("adaptive", url, "svc", Capacities.Sum(c => Calls(c, AdaptivePhase)) + Calls(Capacities[0], WarmUp)));
+        await node.SubmitAsync(Jobs("adaptive", url, "svc", Capacities.Sum(c => Calls(c, adaptivePhase)) + Calls(Capacities[0], WarmUp)));
 
         var best = new Dictionary<int, (int Limit, double Throughput)>();
         foreach (var (capacity, limits) in Capacities.Zip(fixedLimits))
@@ -117,7 +122,7 @@ public sealed class AdaptiveConcurrencyTests(ITestOutputHelper output)
         foreach (var capacity in Capacities)
         {
             await ConfigureAsync(fake, capacity);
-            var phase = await RunPhaseAsync(node, fake, queue: null, AdaptivePhase, pauseAfter: false);
+            var phase = await RunPhaseAsync(node, fake, queue: null, adaptivePhase, pauseAfter: false);
             phases.Add((capacity, phase, (await node.ResourceAsync("svc")).GetProperty("concurrency").GetInt32()));
         }
 
