@@ -28,6 +28,10 @@ public sealed class HostileRequestsTests : SecureNodeTest
         ["kind with nul"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\\u0000\"}", "", "full"),
         ["queue with traversal"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"queue\":\"../default\"}", "", "full"),
         ["kind as number"] = ("POST", "/v1/jobs", Json, "{\"kind\":42}", "", "full"),
+        ["duplicate field"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"kind\":\"sleep\"}", "", "full"),
+        ["duplicate field in batch"] = ("POST", "/v1/jobs/batch", Json, "{\"jobs\":[{\"kind\":\"noop\"}],\"jobs\":[]}", "", "full"),
+        ["utf-16 charset"] = ("POST", "/v1/jobs", "application/json; charset=utf-16", "{\"kind\":\"noop\"}", "", "full"),
+        ["latin-1 charset"] = ("POST", "/v1/jobs", "application/json; charset=iso-8859-1", "{\"kind\":\"noop\"}", "", "full"),
         ["unknown field"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"tenant\":\"b\"}", "", "full"),
         ["huge delay"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"delay\":\"10000000d\"}", "", "full"),
         ["overflowing delay"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"delay\":\"99999999999999999999d\"}", "", "full"),
@@ -146,6 +150,22 @@ public sealed class HostileRequestsTests : SecureNodeTest
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal(before, await CountJobsAsync());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json;charset=utf8")]
+    public async Task Submit_Utf8Charset_Accepted(string type)
+    {
+        using var client = Client(await KeyAsync("a", "submit,read"));
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"kind\":\"noop\"}"));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
+
+        using var response = await client.PostAsync("/v1/jobs", content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     private async Task<HttpClient> ClientForAsync(string key) => key switch
