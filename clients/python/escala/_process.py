@@ -25,6 +25,9 @@ log = logging.getLogger("escala.worker")
 
 _TaskTuple = Tuple[str, Any, str, Optional[float], Optional[bool]]
 
+#: Seconds between a child's checks that the worker process that forked it is still alive.
+_PARENT_CHECK = 0.5
+
 
 class ProcessPool:
     def __init__(self, worker: Any, size: int, max_tasks_per_child: Optional[int]) -> None:
@@ -154,9 +157,18 @@ def _child_main(conn: Any, tasks: List[_TaskTuple]) -> None:
 
     signal.signal(signal.SIGUSR1, on_deadline)
 
+    # The worker process may die without a word (kill -9, the OOM killer). The pipe does not say so: forked siblings
+    # hold copies of its other end. A child whose parent is gone has nobody to take its outcome or keep its lease
+    # (the server rescues the job when the lease expires), so it ends at once instead of living on as an orphan.
+    parent = os.getppid()
+
     def read() -> None:
         while True:
             try:
+                if not conn.poll(_PARENT_CHECK):
+                    if os.getppid() != parent:
+                        os._exit(1)
+                    continue
                 message = conn.recv()
             except (EOFError, OSError):
                 jobs.put(None)

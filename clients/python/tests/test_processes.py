@@ -94,3 +94,20 @@ def test_process_pool_delivers_the_soft_limit_into_time_sleep(server, client, qu
     job = client.submit("app.sleep_limit", {}, queue=queue)
     result = client.result(job.id, timeout=30)
     assert result["interrupted"] is True and result["pid"] != worker.pid
+
+def test_process_pool_children_end_when_the_worker_is_killed(server, client, queue, processes):
+    worker = processes(server.url, queue, "--pool", "process", "--concurrency", "2")
+    child = client.result(client.submit("app.pid", {}, queue=queue).id, timeout=30)
+    assert child != worker.pid and _alive(child)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.process.wait(10)
+    eventually(lambda: not _alive(child), timeout=10, what="the child process ended with its worker")
+
+
+def _alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie (an orphan is reaped by init, a child of ours is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
