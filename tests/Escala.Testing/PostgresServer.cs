@@ -14,6 +14,9 @@ namespace Escala.Testing;
 public sealed class PostgresServer : IAsyncLifetime
 {
     private readonly bool _useConfigured;
+    private readonly SemaphoreSlim _templatesLock = new(1, 1);
+    /// <summary>Template databases by what they hold (see <see cref="CreateDatabaseAsync(string, Func{string, Task})"/>).</summary>
+    private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
     private string? _clusterDir;
 
     /// <summary>The shared server: <c>ESCALA_TEST_POSTGRES</c> when set (an xunit fixture).</summary>
@@ -48,13 +51,13 @@ public sealed class PostgresServer : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         if (_clusterDir is null)
         {
+            // A configured server outlives the tests: the templates made on it go. A throwaway one goes whole.
             foreach (var template in _templates.Values)
             {
                 await DropDatabaseAsync(template);
             }
         }
-
-        if (_clusterDir is not null)
+        else
         {
             await RunScriptAsync("stop", _clusterDir);
             Directory.Delete(_clusterDir, recursive: true);
@@ -100,9 +103,6 @@ public sealed class PostgresServer : IAsyncLifetime
 
         return await CreateDatabaseAsync(template, maxPoolSize: 20);
     }
-
-    private readonly SemaphoreSlim _templatesLock = new(1, 1);
-    private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
 
     private async Task<string> CreateDatabaseAsync(string? template, int maxPoolSize)
     {
