@@ -85,7 +85,12 @@ fi
 python3 - "$log" <<'PY'
 import re, sys
 passed = failed = skipped = 0
+fixtures = []  # a fixture's set-up or clean-up that threw fails the run though every test passed
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    f = re.search(r"\[(Test (?:Assembly|Collection|Class) (?:Cleanup|Initialization) Failure[^\]]*)\]", line)
+    if f:
+        fixtures.append(f.group(1))
+        continue
     m = re.search(r"Failed:\s*(\d+), Passed:\s*(\d+), Skipped:\s*(\d+)", line)
     if m:
         failed += int(m.group(1)); passed += int(m.group(2)); skipped += int(m.group(3))
@@ -95,6 +100,8 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
             if what == "passed": passed += int(count)
             elif what == "skipped": skipped += int(count)
             elif what != "deselected": failed += int(count)
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+for what in fixtures:
+    print(f"fixture failed: {what}")
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped" + (f", {len(fixtures)} fixture failures" if fixtures else ""))
 PY
 exit $status

@@ -54,7 +54,7 @@ public sealed class PostgresServer : IAsyncLifetime
             // A configured server outlives the tests: the templates made on it go. A throwaway one goes whole.
             foreach (var template in _templates.Values)
             {
-                await DropDatabaseAsync(template);
+                await DropDatabaseNamedAsync(template);
             }
         }
         else
@@ -129,9 +129,11 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what still uses it.</summary>
-    public async Task DropDatabaseAsync(string connectionString)
+    public Task DropDatabaseAsync(string connectionString) =>
+        DropDatabaseNamedAsync(new NpgsqlConnectionStringBuilder(connectionString).Database!);
+
+    private async Task DropDatabaseNamedAsync(string name)
     {
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
