@@ -70,4 +70,61 @@ public sealed class TokenBudgetTests(Escala.Testing.PostgresServer postgres)
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Another client of the same key has spent most of the provider's budget: the provider's 429 says how much is left
+    /// (<c>x-ratelimit-remaining-tokens</c>) and the ledger takes it (admission on every node holds back until the
+    /// provider's reset), and once the reset has passed the next job goes through.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TokenBudget_Provider429SaysFewerLeft_LedgerTakesItUntilTheProvidersReset(string driver)
+    {
+        const int budget = 1000;
+        const int windowMs = 4_000;
+        var store = driver == "postgres" ? await postgres.CreateDatabaseAsync() : NodeSettings.SqliteDirectory();
+        var app = FakeDependencyApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        await app.StartAsync();
+        using var fake = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        try
+        {
+            await using var node = await EscalaNode.StartAsync(store, NodeSettings.Of(
+                ("Models:qwen:Endpoints:0", app.Urls.Single() + "/v1"),
+                ("Resources:llm:Tokens", $"{budget}/{windowMs}ms"),
+                ("Queues:default:MaxAttempts", "1")));
+
+            // The other client's call, right before Escala's: the provider's window holds it for the rest of the test.
+            (await fake.PutAsJsonAsync("/_openai/config", new { completionTokens = 990, tokenBudget = budget, budgetWindow = $"{windowMs}ms" })).EnsureSuccessStatusCode();
+            var other = new { model = "qwen", messages = new[] { new { role = "user", content = "x" } }, max_tokens = 990 };
+            (await fake.PostAsJsonAsync("/v1/chat/completions", other)).EnsureSuccessStatusCode();
+            var spent = (await fake.GetFromJsonAsync<long[][]>("/_openai/served"))!.Single()[1];
+            (await fake.PutAsJsonAsync("/_openai/config", new { completionTokens = 20 })).EnsureSuccessStatusCode();
+            var args = new { model = "qwen", messages = new[] { new { role = "user", content = "x" } }, maxTokens = 40, stream = false };
+            var refused = (await node.SubmitAsync([new { kind = "llm.chat", args }])).Single();
+            await Eventually.UntilAsync(async () => (await node.GetJobAsync(refused)).GetProperty("state").GetString() == "dead",
+                TimeSpan.FromSeconds(20), "the refused job dead");
+
+            // Escala had used none of its budget; the provider had {budget - spent} left: the ledger now says so.
+            var llm = await node.ResourceAsync("llm");
+            Assert.Equal($"{budget}/4s", llm.GetProperty("tokens").GetString());
+            Assert.InRange(llm.GetProperty("tokensUsed").GetInt64(), spent, budget);
+
+            var next = (await node.SubmitAsync([new { kind = "llm.chat", args }])).Single();
+            await Eventually.UntilAsync(async () => (await node.GetJobAsync(next)).GetProperty("state").GetString() == "completed",
+                TimeSpan.FromSeconds(30), "the next job completed after the provider's reset");
+            var stats = await fake.GetFromJsonAsync<JsonElement>("/_openai/stats");
+            Assert.Equal(1, stats.GetProperty("throttled").GetInt64());
+        }
+        finally
+        {
+            if (driver == "postgres")
+            {
+                await postgres.DropDatabaseAsync(store);
+            }
+
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
 }

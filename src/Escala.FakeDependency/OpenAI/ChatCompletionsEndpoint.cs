@@ -106,12 +106,12 @@ public static class ChatCompletionsEndpoint
         var count = Math.Min(behaviour.CompletionTokens, body.MaxTokens ?? int.MaxValue);
         var finish = count < behaviour.CompletionTokens ? "length" : "stop";
         var started = time.GetTimestamp();
-        if (model.Ledger.TryServe(time.GetUtcNow().ToUnixTimeMilliseconds(), body.PromptTokens + count, body.PromptTokens, behaviour, body.Stream) is { } wait)
+        if (model.Ledger.TryServe(time.GetUtcNow().ToUnixTimeMilliseconds(), body.PromptTokens + count, body.PromptTokens, behaviour, body.Stream) is var (wait, remaining))
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             response.Headers["x-ratelimit-limit-tokens"] = behaviour.TokenBudget.ToString(CultureInfo.InvariantCulture);
-            response.Headers["x-ratelimit-remaining-tokens"] = "0";
+            response.Headers["x-ratelimit-remaining-tokens"] = remaining.ToString(CultureInfo.InvariantCulture);
             response.Headers["x-ratelimit-reset-tokens"] = wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
             await ErrorAsync(response, 429, "rate_limit_exceeded", "Rate limit reached for tokens per minute.", ct);
             return;

@@ -23,9 +23,10 @@ public sealed class ChatLedger
 
     /// <summary>
     /// Admits a request arriving at <paramref name="nowMs"/> that will use <paramref name="tokens"/>, or, when the budget
-    /// has no room for it, returns how long until it would. Admitted requests enter the log and count as in flight.
+    /// has no room for it, returns how long until it would and how many tokens the window has left. Admitted requests
+    /// enter the log and count as in flight.
     /// </summary>
-    public TimeSpan? TryServe(long nowMs, long tokens, int promptTokens, ChatBehaviour behaviour, bool stream)
+    public (TimeSpan Wait, long Remaining)? TryServe(long nowMs, long tokens, int promptTokens, ChatBehaviour behaviour, bool stream)
     {
         lock (_lock)
         {
@@ -44,7 +45,7 @@ public sealed class ChatLedger
                 if (used + tokens > behaviour.TokenBudget)
                 {
                     _throttled++;
-                    return TimeSpan.FromMilliseconds(oldestMs == long.MaxValue ? windowMs : oldestMs + windowMs - nowMs);
+                    return (TimeSpan.FromMilliseconds(oldestMs == long.MaxValue ? windowMs : oldestMs + windowMs - nowMs), Math.Max(0, behaviour.TokenBudget - used));
                 }
             }
 

@@ -18,6 +18,8 @@ namespace Escala.Workloads.Llm;
 /// </summary>
 /// <remarks>
 /// 429 is transient and its <c>Retry-After</c> (or <c>x-ratelimit-reset-tokens</c>) pauses the resource cluster-wide;
+/// when it also says how many tokens the provider has left (<c>x-ratelimit-remaining-tokens</c>), the resource's token
+/// ledger is brought down to that until the provider's reset (<see cref="AlignWithProviderAsync"/>);
 /// 5xx, 408, timeouts and network errors are transient and count against the endpoint's breaker; other statuses
 /// are permanent. Error messages name the endpoint (<c>llm.qwen.0</c>) and status only, never the provider's text
 /// (it can echo the key or the prompt).
@@ -26,9 +28,11 @@ namespace Escala.Workloads.Llm;
 /// <param name="metrics">Where calls are counted.</param>
 /// <param name="time">The clock of breakers and timings.</param>
 /// <param name="store">When it keeps a token ledger, each call's actual usage settles the estimate admission reserved.</param>
-public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeProvider time, IJobStore? store = null) : IJobHandler
+/// <param name="options">The resources, whose token budgets a provider's 429 corrects.</param>
+public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeProvider time, IJobStore? store = null, EscalaOptions? options = null) : IJobHandler
 {
     private readonly ITokenLedger? _ledger = store as ITokenLedger;
+    private readonly IReadOnlyDictionary<string, ResourceOptions> _resources = options?.Resources ?? new Dictionary<string, ResourceOptions>();
 
     /// <summary>How often streamed tokens are published. 50 ms.</summary>
     public static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
@@ -80,6 +84,11 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
             // The provider refused the call before generating anything: it used no tokens.
             await restamped;
             await LedgerAsync(l => l.SettleTokensAsync(context.JobId, 0, callAt, CancellationToken.None));
+            if (ex.Status == 429)
+            {
+                await LedgerAsync(l => AlignWithProviderAsync(l, pool.Settings.Resource, ex.GetRawResponse()));
+            }
+
             throw Classify(endpoint, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException
@@ -117,6 +126,41 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+        }
+    }
+
+    /// <summary>
+    /// A 429 saying the provider has <c>x-ratelimit-remaining-tokens</c> left until <c>x-ratelimit-reset-tokens</c> (else
+    /// <c>Retry-After</c>): when the ledger has more than that left of <paramref name="resource"/>'s budget (other clients
+    /// share the key, or the provider counts differently), the difference is recorded as used, stamped so that it ages out
+    /// of the budget's window at the provider's reset. Admission on every node then holds back until the provider has
+    /// room again, and the next window starts from the provider's count rather than ours.
+    /// </summary>
+    private async Task AlignWithProviderAsync(ITokenLedger ledger, string resource, System.ClientModel.Primitives.PipelineResponse? response)
+    {
+        if (_resources.GetValueOrDefault(resource)?.Tokens is not { } budget || response is null
+            || !response.Headers.TryGetValue("x-ratelimit-remaining-tokens", out var text)
+            || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var remaining))
+        {
+            return;
+        }
+
+        var window = TokenWindow.Of(budget);
+        var reset = response.Headers.TryGetValue("x-ratelimit-reset-tokens", out var resetText) && ResetText.TryParse(resetText, out var r)
+            ? r
+            : RetryAfter(response) ?? window;
+        reset = reset > window ? window : reset;
+        if (reset <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var missing = budget.Permits - await ledger.TokensSinceAsync(resource, now - window, CancellationToken.None) - remaining;
+        if (missing > 0)
+        {
+            await ledger.ConsumeTokensAsync(resource, missing, now - window + reset, CancellationToken.None);
+            metrics.Aligned(resource, missing);
         }
     }
 
