@@ -195,6 +195,19 @@ public sealed class DashboardTests(DashboardFixture fixture) : PageTest(fixture)
         Assert.Equal("available", (await Node.GetJsonAsync($"/v1/jobs/{held}")).GetProperty("state").GetString());
     }, screenshotOnSuccess: true);
 
+    [Fact]
+    public Task TokenBudget_JobReservesTokens_TheResourcesViewShowsThemUsed() => RunAsync(async page =>
+    {
+        await page.GotoAsync("/#/resources");
+        var used = Test(page, "resource-tokenapi").GetByTestId("tokens-used");
+        await Expect(used).ToHaveTextAsync("0 of 5000/min used in the window");
+
+        // A noop declares what it expects to use; with nothing to settle it, the reservation stays for the window.
+        var id = await Node.SubmitAsync(new { kind = "noop", resources = new[] { "tokenapi" }, tokens = 1200 });
+        await DashboardFixture.EventuallyAsync(async () => (await Node.GetJsonAsync($"/v1/jobs/{id}")).GetProperty("state").GetString() == "completed", $"job {id} completed");
+        await Expect(used).ToHaveTextAsync("1,200 of 5000/min used in the window");
+    });
+
     private async Task<bool> IsPausedAsync(string name)
     {
         var queues = (await Node.GetJsonAsync("/v1/queues")).GetProperty("queues");

@@ -22,6 +22,15 @@ public static class ClusterEndpoints
         var breakers = governor.BreakerStates();
         var adaptive = governor.AdaptiveLimits();
         var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, store, now, ct);
+        var tokensUsed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var r in settings.Resources.Values)
+        {
+            if (r.Tokens is { } budget && store is ITokenLedger ledger)
+            {
+                tokensUsed[r.Name] = await ledger.TokensSinceAsync(r.Name, now - Governance.Tokens.TokenWindow.Of(budget), ct);
+            }
+        }
+
         return Results.Ok(new
         {
             resources = settings.Resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r =>
@@ -40,6 +49,8 @@ public static class ClusterEndpoints
                     running = u?.Running ?? 0,
                     waiting = u?.Waiting ?? 0,
                     rateTokens = u?.Tokens,
+                    tokens = r.Tokens?.ToString(),
+                    tokensUsed = tokensUsed.TryGetValue(r.Name, out var used) ? used : (long?)null,
                     breaker,
                     pausedUntil = paused,
                     pauseReason = paused is null ? null : u!.PauseReason,

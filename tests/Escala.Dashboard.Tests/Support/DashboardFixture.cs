@@ -49,6 +49,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Resources:flakyapi:Breaker:Failures"] = "2",
             ["Resources:flakyapi:Breaker:Window"] = "1m",
             ["Resources:flakyapi:Breaker:OpenFor"] = "10m",
+            ["Resources:tokenapi:Tokens"] = "5000/min",
         }, services =>
         {
             services.AddSingleton<IJobHandler>(Gate);

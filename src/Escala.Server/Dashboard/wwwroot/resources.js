@@ -31,6 +31,7 @@ function card(r, history) {
       h('dt', {}, 'why'), h('dd', { testid: 'waiting-reason', class: r.waitingReason ? 'waiting' : 'muted' }, r.waitingReason ?? 'nothing holds its jobs back'),
       r.adaptive ? [h('dt', {}, 'limit'), h('dd', { testid: 'adaptive' }, `adaptive (${r.adaptive.algorithm}), ${r.adaptive.min}–${r.adaptive.max}`)] : null,
       h('dt', {}, 'rate'), h('dd', {}, r.rate ? `${r.rate}${r.rateTokens === null || r.rateTokens === undefined ? '' : ` · ${number(r.rateTokens)} starts left in the window`}` : 'no rate limit'),
+      r.tokens ? [h('dt', {}, 'tokens'), h('dd', { testid: 'tokens-used' }, `${number(r.tokensUsed ?? 0)} of ${r.tokens} used in the window`)] : null,
       r.pausedUntil ? [h('dt', {}, 'paused until'), h('dd', {}, time(r.pausedUntil), ` (${r.pauseReason})`)] : null),
     h('h4', {}, 'Breaker history'),
     history.length
