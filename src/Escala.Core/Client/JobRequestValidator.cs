@@ -66,9 +66,9 @@ public sealed class JobRequestValidator(EscalaOptions settings)
         {
             Fail("args", $"The arguments exceed the limit of {settings.Limits.MaxArgsBytes} bytes.", JobRequestFault.TooLarge);
         }
-        else if (request.Args is not null && !IsJson(args))
+        else if (request.Args is not null && ArgsFault(args) is { } fault)
         {
-            Fail("args", "The arguments must be valid JSON.");
+            Fail("args", fault);
         }
         else
         {
@@ -280,16 +280,25 @@ public sealed class JobRequestValidator(EscalaOptions settings)
         return null;
     }
 
-    private static bool IsJson(string text)
+    /// <summary>
+    /// Arguments are JSON whose objects name each field once: {"url":"a","url":"b"} would be read as "a" by one reader
+    /// (a validator, a proxy, an egress check) and "b" by another (the worker's JSON library).
+    /// </summary>
+    private static readonly JsonDocumentOptions ArgsJson = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Why <paramref name="text"/> is not acceptable arguments, or null when it is.</summary>
+    private static string? ArgsFault(string text)
     {
         try
         {
-            using var _ = JsonDocument.Parse(text);
-            return true;
+            using var _ = JsonDocument.Parse(text, ArgsJson);
+            return null;
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return false;
+            return ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+                ? "The arguments name the same field twice in one object."
+                : "The arguments must be valid JSON.";
         }
     }
 

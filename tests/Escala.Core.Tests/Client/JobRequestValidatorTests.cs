@@ -79,6 +79,25 @@ public sealed class JobRequestValidatorTests
         Assert.Equal([field], refused.Errors.Keys);
     }
 
+    [Theory]
+    [InlineData("{\"url\":\"http://a\",\"url\":\"http://b\"}")]
+    [InlineData("{\"headers\":{\"x\":\"1\",\"x\":\"2\"}}")]
+    [InlineData("[{\"a\":1},{\"b\":1,\"b\":2}]")]
+    public void Validate_ArgsNameAFieldTwice_InvalidArgsWithoutEchoingThem(string args)
+    {
+        var refused = Refused(new JobRequest { Kind = "k", Args = args });
+
+        Assert.Equal(JobRequestFault.Invalid, refused.Fault);
+        var message = Assert.Single(refused.Errors["args"]);
+        Assert.Equal("The arguments name the same field twice in one object.", message);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":{\"x\":1},\"b\":{\"x\":1}}")]
+    [InlineData("[{\"x\":1},{\"x\":2}]")]
+    public void Validate_SameFieldInDifferentObjects_Accepted(string args) =>
+        Assert.Equal(args, Assert.Single(Validator().Validate("t1", [new JobRequest { Kind = "k", Args = args }], "", Now)).Args);
+
     [Fact]
     public void Validate_RunAtAndDelay_RefusedAsOneOrTheOther()
     {

@@ -30,6 +30,8 @@ public sealed class HostileRequestsTests : SecureNodeTest
         ["kind as number"] = ("POST", "/v1/jobs", Json, "{\"kind\":42}", "", "full"),
         ["duplicate field"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"kind\":\"sleep\"}", "", "full"),
         ["duplicate field in batch"] = ("POST", "/v1/jobs/batch", Json, "{\"jobs\":[{\"kind\":\"noop\"}],\"jobs\":[]}", "", "full"),
+        ["duplicate field in args"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"http\",\"args\":{\"url\":\"http://127.0.0.1:9/\",\"url\":\"http://169.254.169.254/\"}}", "", "full"),
+        ["duplicate field deep in batch args"] = ("POST", "/v1/jobs/batch", Json, "{\"jobs\":[{\"kind\":\"noop\",\"args\":{\"a\":[{\"b\":1,\"b\":2}]}}]}", "", "full"),
         ["utf-16 charset"] = ("POST", "/v1/jobs", "application/json; charset=utf-16", "{\"kind\":\"noop\"}", "", "full"),
         ["latin-1 charset"] = ("POST", "/v1/jobs", "application/json; charset=iso-8859-1", "{\"kind\":\"noop\"}", "", "full"),
         ["unknown field"] = ("POST", "/v1/jobs", Json, "{\"kind\":\"noop\",\"tenant\":\"b\"}", "", "full"),
