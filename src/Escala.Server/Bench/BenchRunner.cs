@@ -182,7 +182,7 @@ internal static class BenchRunner
         var interval = TimeSpan.FromSeconds(1.0 / rate);
         var clock = Stopwatch.StartNew();
         var submitted = 0;
-        var pending = new List<Task>();
+        var pending = new InFlight();
         while (clock.Elapsed < options.Duration)
         {
             // Submit on schedule without waiting for each ack, like independent clients would.
@@ -196,7 +196,7 @@ internal static class BenchRunner
             await Task.Delay(interval < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : interval, ct);
         }
 
-        await Task.WhenAll(pending);
+        await pending.WhenAll();
         var done = gate.Expect(submitted, start);
         var seconds = clock.Elapsed.TotalSeconds;
         await done.WaitAsync(TimeSpan.FromMinutes(5), ct);
