@@ -42,7 +42,10 @@ internal static class BenchRunner
 
         var app = await EscalaHost.BuildAsync(new ServeOptions { Store = options.Store ?? tempDirectory, Overrides = overrides, LogToStandardError = true });
         var gate = new CompletionGate();
-        var latency = new LongConcurrentHistogram(1, TimeStamp.Hours(1), 3);
+        // A recorder, not a bare histogram: the node may still record a lease while the figures are read, and reading
+        // a histogram that is being written throws ("Source has been modified during enumeration").
+        var latency = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(TimeStamp.Hours(1)).WithPrecisionOf(3)
+            .WithThreadSafeWrites().WithThreadSafeReads().Create();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -78,7 +81,7 @@ internal static class BenchRunner
                     await ((IStoreAdministration)store).RefreshStatisticsAsync(ct);
                 }
 
-                latency.Reset();
+                latency.GetIntervalHistogram(); // the warm-up's leases do not count
             }
 
             using var rss = new PeakSampler();
@@ -90,13 +93,14 @@ internal static class BenchRunner
 
             await SettleAsync(store, startCompleted + result.Jobs, ct);
 
+            var leases = latency.GetIntervalHistogram();
             return result with
             {
                 Store = store.Capabilities.Name,
-                LeaseP50Ms = latency.GetValueAtPercentile(50) / 1000.0,
-                LeaseP95Ms = latency.GetValueAtPercentile(95) / 1000.0,
-                LeaseP99Ms = latency.GetValueAtPercentile(99) / 1000.0,
-                LeaseMaxMs = latency.GetMaxValue() / 1000.0,
+                LeaseP50Ms = leases.GetValueAtPercentile(50) / 1000.0,
+                LeaseP95Ms = leases.GetValueAtPercentile(95) / 1000.0,
+                LeaseP99Ms = leases.GetValueAtPercentile(99) / 1000.0,
+                LeaseMaxMs = leases.GetMaxValue() / 1000.0,
                 IdleRssMb = idleRss,
                 PeakRssMb = rss.PeakMegabytes,
             };
