@@ -22,7 +22,13 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await TestNode.StartAsync();
+        // Resources with every kind of limit, and one with a breaker only, so /v1/resources fills each field.
+        _node = await TestNode.StartAsync(new Dictionary<string, string?>
+        {
+            ["Resources:llm:Rate"] = "100/s",
+            ["Resources:llm:Tokens"] = "40000/min",
+            ["Resources:mail:Breaker:Failures"] = "3",
+        });
         _document = JsonNode.Parse(await _node.Http.GetStringAsync("/openapi/v1.json"))!;
         _validator = new SchemaValidator(_document);
     }
