@@ -21,16 +21,8 @@ public static class ClusterEndpoints
         var usage = (await store.GetResourceUsageAsync(now, ct)).ToDictionary(u => u.Name, StringComparer.Ordinal);
         var breakers = governor.BreakerStates();
         var adaptive = governor.AdaptiveLimits();
-        var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, store, now, ct);
-        var tokensUsed = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var r in settings.Resources.Values)
-        {
-            if (r.Tokens is { } budget && store is ITokenLedger ledger)
-            {
-                tokensUsed[r.Name] = await ledger.TokensSinceAsync(r.Name, now - Governance.Tokens.TokenWindow.Of(budget), ct);
-            }
-        }
-
+        var tokensUsed = await ResourceWaiting.TokensUsedAsync(settings, store, now, ct);
+        var windows = await ResourceWaiting.WindowReasonsAsync(settings, usage, tokensUsed, store, now, ct);
         return Results.Ok(new
         {
             resources = settings.Resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r =>

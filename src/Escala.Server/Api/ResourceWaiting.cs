@@ -1,6 +1,7 @@
 using Escala.Configuration;
 using Escala.Execution;
 using Escala.Governance;
+using Escala.Governance.Tokens;
 using Escala.Jobs;
 using Escala.Storage;
 
@@ -46,31 +47,39 @@ internal static class ResourceWaiting
     /// The resource's rate window or token budget is used up (read from the store's logs, cluster-wide); null when
     /// neither is, or the store cannot say.
     /// </summary>
-    public static async Task<string?> WindowReasonAsync(ResourceOptions resource, IJobStore store, DateTimeOffset now, CancellationToken ct)
+    public static async Task<string?> WindowReasonAsync(ResourceOptions resource, IJobStore store, DateTimeOffset now, CancellationToken ct) =>
+        await RateReasonAsync(resource, store, now, ct)
+        ?? BudgetReason(resource, resource.Tokens is { } budget && store is ITokenLedger ledger
+            ? await TokenWindow.UsedAsync(ledger, resource.Name, budget, now, ct)
+            : null);
+
+    /// <summary>The tokens used in each token budget's window, by resource name; empty when the store keeps no ledger.</summary>
+    public static async Task<Dictionary<string, long>> TokensUsedAsync(EscalaOptions settings, IJobStore store, DateTimeOffset now, CancellationToken ct)
     {
-        if (resource.Rate is { } rate && store is IAdmissionInsight insight
-            && await insight.StartsSinceAsync(resource.Name, now - rate.Per, ct) >= rate.Permits)
+        var used = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var resource in settings.Resources.Values)
         {
-            return $"waiting: resource {resource.Name}, rate limit {rate} reached";
+            if (resource.Tokens is { } budget && store is ITokenLedger ledger)
+            {
+                used[resource.Name] = await TokenWindow.UsedAsync(ledger, resource.Name, budget, now, ct);
+            }
         }
 
-        if (resource.Tokens is { } budget && store is ITokenLedger ledger
-            && await ledger.TokensSinceAsync(resource.Name, now - Governance.Tokens.TokenWindow.Of(budget), ct) >= budget.Permits)
-        {
-            return $"waiting: resource {resource.Name}, token budget {budget} used";
-        }
-
-        return null;
+        return used;
     }
 
-    /// <summary>The <see cref="WindowReasonAsync"/> of each resource that has jobs waiting, by name (for <c>/v1/resources</c>).</summary>
-    public static async Task<Dictionary<string, string>> WindowReasonsAsync(
-        EscalaOptions settings, IReadOnlyDictionary<string, ResourceUsage> usage, IJobStore store, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The <see cref="WindowReasonAsync"/> of each resource that has jobs waiting, by name (for <c>/v1/resources</c>),
+    /// given the <paramref name="tokensUsed"/> already read (<see cref="TokensUsedAsync"/>).
+    /// </summary>
+    public static async Task<Dictionary<string, string>> WindowReasonsAsync(EscalaOptions settings, IReadOnlyDictionary<string, ResourceUsage> usage,
+        IReadOnlyDictionary<string, long> tokensUsed, IJobStore store, DateTimeOffset now, CancellationToken ct)
     {
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var resource in settings.Resources.Values)
         {
-            if (usage.GetValueOrDefault(resource.Name)?.Waiting > 0 && await WindowReasonAsync(resource, store, now, ct) is { } reason)
+            if (usage.GetValueOrDefault(resource.Name)?.Waiting > 0
+                && (await RateReasonAsync(resource, store, now, ct) ?? BudgetReason(resource, tokensUsed.TryGetValue(resource.Name, out var used) ? used : null)) is { } reason)
             {
                 reasons[resource.Name] = reason;
             }
@@ -78,6 +87,14 @@ internal static class ResourceWaiting
 
         return reasons;
     }
+
+    private static async Task<string?> RateReasonAsync(ResourceOptions resource, IJobStore store, DateTimeOffset now, CancellationToken ct) =>
+        resource.Rate is { } rate && store is IAdmissionInsight insight && await insight.StartsSinceAsync(resource.Name, now - rate.Per, ct) >= rate.Permits
+            ? $"waiting: resource {resource.Name}, rate limit {rate} reached"
+            : null;
+
+    private static string? BudgetReason(ResourceOptions resource, long? tokensUsed) =>
+        resource.Tokens is { } budget && tokensUsed >= budget.Permits ? $"waiting: resource {resource.Name}, token budget {budget} used" : null;
 
     /// <summary>The job's key is at a per-key limit of the resource; null when it has no key or is under them.</summary>
     private static async Task<string?> PerKeyReasonAsync(Job job, ResourceOptions resource, IJobStore store, DateTimeOffset now, CancellationToken ct)

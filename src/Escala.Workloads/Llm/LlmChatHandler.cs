@@ -156,11 +156,11 @@ public sealed class LlmChatHandler(LlmClients clients, LlmMetrics metrics, TimeP
         }
 
         var now = time.GetUtcNow();
-        var missing = budget.Permits - await ledger.TokensSinceAsync(resource, now - window, CancellationToken.None) - remaining;
+        var missing = budget.Permits - await TokenWindow.UsedAsync(ledger, resource, budget, now, CancellationToken.None) - remaining;
         if (missing > 0)
         {
             await ledger.ConsumeTokensAsync(resource, missing, now - window + reset, CancellationToken.None);
-            metrics.Aligned(resource, missing);
+            metrics.ProviderCorrected(resource, missing);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class LlmMetrics : IDisposable
     /// <summary>Counter of calls sent to a fallback model.</summary>
     public const string Fallbacks = "escala.llm.fallbacks";
     /// <summary>Counter of tokens recorded as used on a resource because a provider's 429 said it had fewer left than the budget.</summary>
-    public const string ProviderTokens = "escala.llm.provider_corrected_tokens";
+    public const string ProviderCorrectedTokens = "escala.llm.provider_corrected_tokens";
     /// <summary>The resource tag.</summary>
     public const string TagResource = "resource";
     /// <summary>The model tag.</summary>
@@ -44,7 +44,7 @@ public sealed class LlmMetrics : IDisposable
     private readonly Histogram<double> _ttft;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _fallbacks;
-    private readonly Counter<long> _aligned;
+    private readonly Counter<long> _corrected;
 
     /// <summary>The meter this instance created itself (no factory given), disposed with it.</summary>
     private readonly Meter? _ownMeter;
@@ -63,7 +63,7 @@ public sealed class LlmMetrics : IDisposable
         _duration = meter.CreateHistogram<double>(CallDuration, "s", "How long LLM calls took, by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
         _fallbacks = meter.CreateCounter<long>(Fallbacks, "{call}", "Calls sent to a fallback model because every endpoint of the model asked for had its breaker open.");
-        _aligned = meter.CreateCounter<long>(ProviderTokens, "{token}",
+        _corrected = meter.CreateCounter<long>(ProviderCorrectedTokens, "{token}",
             "Tokens recorded against a resource's budget because a provider's 429 said it had fewer left than Escala's ledger.");
     }
 
@@ -86,7 +86,7 @@ public sealed class LlmMetrics : IDisposable
         _fallbacks.Add(1, new KeyValuePair<string, object?>(TagModel, model), new KeyValuePair<string, object?>(TagFallback, fallback));
 
     /// <summary>A provider's 429 brought <paramref name="resource"/>'s ledger down by <paramref name="tokens"/>.</summary>
-    public void Aligned(string resource, long tokens) => _aligned.Add(tokens, new KeyValuePair<string, object?>(TagResource, resource));
+    public void ProviderCorrected(string resource, long tokens) => _corrected.Add(tokens, new KeyValuePair<string, object?>(TagResource, resource));
 
     private string Tenant(string tenant)
     {

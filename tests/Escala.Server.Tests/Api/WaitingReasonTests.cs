@@ -11,6 +11,7 @@ public sealed class WaitingReasonTests : NodeTest
         ["Resources:ocr:Concurrency"] = "4",
         ["Resources:ocr:PerKey:Concurrency"] = "1",
         ["Resources:gpu:Concurrency"] = "1",
+        ["Resources:embed:Tokens"] = "1000/min",
     };
 
     [Fact]
@@ -26,6 +27,24 @@ public sealed class WaitingReasonTests : NodeTest
         var resources = await Api.GetAsync("/v1/resources");
         var llm = resources.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "llm");
         Assert.Equal("waiting: resource llm, rate limit 1/min reached", llm.GetProperty("waitingReason").GetString());
+    }
+
+    [Fact]
+    public async Task GetJob_TokenBudgetUsedUp_SaysTokenBudgetAndResourcesShowItUsed()
+    {
+        // The first job reserves the whole budget (an echo settles nothing, so its estimate stays for the window).
+        await Api.WaitForStateAsync(await Api.SubmitIdAsync(new { kind = "echo", resources = new[] { "embed" }, tokens = 1000 }), "completed");
+
+        var waiting = await Api.SubmitIdAsync(new { kind = "echo", resources = new[] { "embed" }, tokens = 10 });
+
+        var job = await Api.GetJobAsync(waiting);
+        Assert.Equal("available", EscalaApi.State(job));
+        Assert.Equal("waiting: resource embed, token budget 1000/min used", job.GetProperty("waitingReason").GetString());
+        var resources = await Api.GetAsync("/v1/resources");
+        var embed = resources.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "embed");
+        Assert.Equal("waiting: resource embed, token budget 1000/min used", embed.GetProperty("waitingReason").GetString());
+        Assert.Equal("1000/min", embed.GetProperty("tokens").GetString());
+        Assert.Equal(1000, embed.GetProperty("tokensUsed").GetInt64());
     }
 
     [Fact]

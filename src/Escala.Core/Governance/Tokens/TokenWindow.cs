@@ -1,3 +1,5 @@
+using Escala.Storage;
+
 namespace Escala.Governance.Tokens;
 
 /// <summary>
@@ -13,4 +15,8 @@ public static class TokenWindow
 
     /// <summary>The window reservations of <paramref name="budget"/> count in.</summary>
     public static TimeSpan Of(RateLimit budget) => budget.Per + Guard;
+
+    /// <summary>Tokens <paramref name="ledger"/> holds against <paramref name="resource"/>'s <paramref name="budget"/> in the window that ends at <paramref name="now"/>.</summary>
+    public static Task<long> UsedAsync(ITokenLedger ledger, string resource, RateLimit budget, DateTimeOffset now, CancellationToken ct) =>
+        ledger.TokensSinceAsync(resource, now - Of(budget), ct);
 }
