@@ -296,7 +296,7 @@ public sealed class JobRequestValidator(EscalaOptions settings)
         }
         catch (JsonException ex)
         {
-            return ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+            return JsonFaults.IsDuplicateProperty(ex)
                 ? "The arguments name the same field twice in one object."
                 : "The arguments must be valid JSON.";
         }

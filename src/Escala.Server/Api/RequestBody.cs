@@ -35,7 +35,7 @@ public static class RequestBody
             var unknown = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
             // The serializer's own message names .NET types ("could not be converted to System.String"): never echo it.
             var message = unknown ? "Unknown field."
-                : ex.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "Duplicate field: a field may appear once in an object."
+                : Escala.Client.JsonFaults.IsDuplicateProperty(ex) ? "Duplicate field: a field may appear once in an object."
                 : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "Wrong type of JSON value for this field."
                 : $"Malformed JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
             throw new ApiProblemException(StatusCodes.Status400BadRequest, field, message);
