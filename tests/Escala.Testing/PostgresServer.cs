@@ -14,6 +14,7 @@ namespace Escala.Testing;
 public sealed class PostgresServer : IAsyncLifetime
 {
     private readonly bool _useConfigured;
+    private readonly string? _given;
     private readonly SemaphoreSlim _templatesLock = new(1, 1);
     /// <summary>Template databases by what they hold (see <see cref="CreateDatabaseAsync(string, Func{string, Task})"/>).</summary>
     private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
@@ -25,17 +26,24 @@ public sealed class PostgresServer : IAsyncLifetime
     {
     }
 
-    private PostgresServer(bool useConfigured) => _useConfigured = useConfigured;
+    private PostgresServer(bool useConfigured, string? given = null)
+    {
+        _useConfigured = useConfigured;
+        _given = given;
+    }
 
     /// <summary>A server of the caller's own, never the configured one: for tests that stop and start it.</summary>
     public static PostgresServer Throwaway() => new(useConfigured: false);
+
+    /// <summary>The running server at <paramref name="connectionString"/>, used as a configured one (it outlives this fixture).</summary>
+    public static PostgresServer On(string connectionString) => new(useConfigured: true, connectionString);
 
     /// <summary>Connection string of the server's maintenance database.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
     public async Task InitializeAsync()
     {
-        var configured = _useConfigured ? Environment.GetEnvironmentVariable("ESCALA_TEST_POSTGRES") : null;
+        var configured = _given ?? (_useConfigured ? Environment.GetEnvironmentVariable("ESCALA_TEST_POSTGRES") : null);
         if (!string.IsNullOrWhiteSpace(configured))
         {
             ConnectionString = configured;
