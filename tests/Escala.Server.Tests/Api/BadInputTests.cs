@@ -69,6 +69,17 @@ public sealed class BadInputTests : NodeTest
         await Problem.AssertFieldAsync(response, HttpStatusCode.BadRequest, "colour");
     }
 
+    [Theory]
+    [InlineData("/v1/jobs", "{\"kind\": \"echo\", \"args\": {\"x\": 1, \"x\": 2}}", "args")]
+    [InlineData("/v1/jobs/batch", "{\"jobs\": [{\"kind\": \"echo\"}, {\"kind\": \"echo\", \"args\": {\"a\": {\"x\": 1, \"x\": 2}}}]}", "jobs[1].args")]
+    public async Task Submit_ArgsNameAFieldTwice_Returns400NamingArgs_AndWritesNothing(string path, string body, string field)
+    {
+        using var response = await Api.PostRawAsync(path, body);
+
+        await Problem.AssertFieldAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal(0, await Api.CountJobsAsync());
+    }
+
     [Fact]
     public async Task Submit_BadWait_Returns400NamingWait()
     {

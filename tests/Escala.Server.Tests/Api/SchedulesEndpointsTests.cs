@@ -62,6 +62,7 @@ public sealed class SchedulesEndpointsTests : NodeTest
     [InlineData("{\"name\":\"a\",\"every\":\"1m\",\"job\":{\"kind\":\"echo\",\"queue\":\"nope\"}}", HttpStatusCode.UnprocessableEntity, "job.queue")]
     [InlineData("{\"name\":\"a\",\"every\":\"1m\",\"misfire\":\"later\",\"job\":{\"kind\":\"echo\"}}", HttpStatusCode.BadRequest, "misfire")]
     [InlineData("{\"name\":\"a\",\"every\":\"1m\",\"colour\":1,\"job\":{\"kind\":\"echo\"}}", HttpStatusCode.BadRequest, "colour")]
+    [InlineData("{\"name\":\"a\",\"every\":\"1m\",\"job\":{\"kind\":\"echo\",\"args\":{\"x\":1,\"x\":2}}}", HttpStatusCode.BadRequest, "job.args")]
     public async Task Create_BadSchedule_ProblemNamingTheField_AndNothingStored(string body, HttpStatusCode status, string field)
     {
         using var response = await Api.PostRawAsync("/v1/schedules", body);

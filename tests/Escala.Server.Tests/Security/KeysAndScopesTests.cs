@@ -61,6 +61,8 @@ public sealed class KeysAndScopesTests : SecureNodeTest
     [InlineData("read", "GET", "/metrics", HttpStatusCode.OK)]
     [InlineData("submit", "POST", "/v1/jobs", HttpStatusCode.Created)]
     [InlineData("read", "GET", "/v1/jobs", HttpStatusCode.OK)]
+    [InlineData("submit", "GET", "/v1/resources", HttpStatusCode.Forbidden)]
+    [InlineData("read", "GET", "/v1/resources", HttpStatusCode.OK)]
     [InlineData("admin", "POST", "/v1/queues/default/pause", HttpStatusCode.OK)]
     public async Task Scope_DecidesAccess(string scopes, string method, string path, HttpStatusCode expected)
     {
