@@ -88,7 +88,7 @@ public static class EscalaHost
         builder.Services.AddEscalaTelemetry(telemetry, settings);
         configureServices?.Invoke(builder.Services);
 
-        // Registered last, so it is stopped first: while it waits, the API still answers and /health/ready says 503.
+        // Waits in StoppingAsync, before any service (the web server included) stops: the API still answers and /health/ready says 503.
         builder.Services.AddHostedService<DrainOnShutdown>();
 
         var app = builder.Build();
@@ -96,6 +96,7 @@ public static class EscalaHost
             StoreFactory.Describe(settings.Store, settings.Data));
         ConfigurationLog.Loaded(app.Logger, loaded);
         await Security.SecurityStartup.AnnounceAsync(security, (IKeyStore)store, app.Logger);
+        app.UseCloseConnectionsWhileDraining();
         app.UseEscalaSecurity();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>

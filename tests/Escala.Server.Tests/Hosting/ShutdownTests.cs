@@ -56,5 +56,48 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Sigterm_WhileDraining_EveryResponseClosesItsConnectionSoBalancersDoNotReuseIt()
+    {
+        var config = _dir.File("escala.json");
+        await File.WriteAllTextAsync(config, """
+            {
+              "Logging": { "LogLevel": { "Default": "Warning" } },
+              "Execution": { "DrainDelay": "5s" }
+            }
+            """);
+        using var server = await ServerProcess.StartAsync(Path.Combine(_dir.Path, "data"), config);
+        using (var before = await server.Http.GetAsync("/health/live"))
+        {
+            Assert.NotEqual(true, before.Headers.ConnectionClose);
+        }
+
+        server.Child.Terminate();
+        // The drain has begun once /health/ready says 503 (each answer comes on a new connection: the last one closed).
+        HttpResponseMessage? ready = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            ready?.Dispose();
+            ready = await server.Http.GetAsync("/health/ready");
+            if (ready.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready!.StatusCode);
+        Assert.True(ready.Headers.ConnectionClose, "the draining node's /health/ready kept its connection open");
+        ready.Dispose();
+        using (var during = await server.Http.GetAsync("/v1/queues"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, during.StatusCode);
+            Assert.True(during.Headers.ConnectionClose, "a request served while draining kept its connection open");
+        }
+
+        Assert.True(await server.Child.WaitForExitAsync(TimeSpan.FromSeconds(20)), server.Child.Output);
+        Assert.Equal(0, server.Child.Process.ExitCode);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
